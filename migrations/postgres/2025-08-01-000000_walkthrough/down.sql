@@ -1,0 +1,1 @@
+-- The walkthrough's table holds data that predates the app: it is never dropped.

@@ -1,0 +1,3 @@
+DROP TABLE request_events;
+DROP TABLE people;
+DROP TABLE holiday_requests;

@@ -1,0 +1,235 @@
+//! Connections: which backend, the pool, per-connection set-up, migrations, and running
+//! blocking Diesel work off the async executor.
+
+use crate::config::{DatabaseTarget, Settings};
+use crate::error::{AppError, BUSY, UNAVAILABLE};
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+#[cfg(not(any(feature = "postgres", feature = "sqlite")))]
+compile_error!("enable at least one of the cargo features `postgres` and `sqlite`");
+
+/// A connection to whichever backend the configuration chose at start-up.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    #[cfg(feature = "postgres")]
+    Pg(diesel::PgConnection),
+    #[cfg(feature = "sqlite")]
+    Sqlite(diesel::SqliteConnection),
+}
+
+#[cfg(feature = "postgres")]
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+#[cfg(feature = "sqlite")]
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// Opens connections for the pool. Unlike Diesel's `ConnectionManager` it knows the backend
+/// from the configuration instead of guessing from the URL, and sets each session up.
+pub struct Connector {
+    target: DatabaseTarget,
+}
+
+impl Connector {
+    fn connect_now(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.target {
+            #[cfg(feature = "postgres")]
+            DatabaseTarget::Postgres { conninfo, schema } => {
+                let mut conn = diesel::PgConnection::establish(conninfo).map_err(r2d2::Error::ConnectionError)?;
+                // Unqualified names, including Diesel's migration table, live in the app's schema.
+                conn.batch_execute(&format!("SET search_path TO {}", quote_ident(schema)))
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Pg(conn))
+            }
+            #[cfg(feature = "sqlite")]
+            DatabaseTarget::Sqlite { path } => {
+                let url = path.to_str().ok_or_else(|| {
+                    r2d2::Error::ConnectionError(diesel::ConnectionError::InvalidConnectionUrl(
+                        "the SQLite path is not valid UTF-8".into(),
+                    ))
+                })?;
+                let mut conn = diesel::SqliteConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers carry on while one writer writes; writers queue for up to 5 s.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            #[allow(unreachable_patterns)]
+            _ => Err(r2d2::Error::ConnectionError(diesel::ConnectionError::InvalidConnectionUrl(
+                "this build of holidays has no support for the configured database backend".into(),
+            ))),
+        }
+    }
+}
+
+impl ManageConnection for Connector {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        self.connect_now()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<Connector>;
+
+/// Quotes a Postgres identifier. Role and schema names may be UUIDs or mixed case.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The app's handle on the database, kept in Rocket's managed state.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    /// Builds the pool, prepares the schema and applies pending migrations.
+    pub fn open(settings: &Settings) -> Result<Db, String> {
+        // libpq speaks TLS through OpenSSL, whose exit handler frees its global state while pool
+        // threads may still be opening connections: the process then crashes on its way out.
+        // This initialises OpenSSL without that handler, before libpq first touches it.
+        #[cfg(feature = "postgres")]
+        openssl_sys::init();
+        if let DatabaseTarget::Sqlite { path } = &settings.database
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create the data folder {}: {e}", dir.display()))?;
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(settings.pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(settings.db_timeout)
+            .build(Connector { target: settings.database.clone() })
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let db = Db { pool };
+        let mut conn = db.pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+        migrate(&mut conn, &settings.database)?;
+        Ok(db)
+    }
+
+    /// Runs blocking database work on Tokio's blocking threads, never on the executor's.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        rocket::tokio::task::spawn_blocking(move || db.run_blocking(work))
+            .await
+            .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
+    }
+
+    /// The same as [`Db::run`], for callers that are already off the executor.
+    pub fn run_blocking<T>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>) -> Result<T, AppError> {
+        let mut conn = self.pool.get().map_err(|e| {
+            rocket::warn!("no database connection: {e}");
+            AppError::Unavailable(UNAVAILABLE.into())
+        })?;
+        work(&mut conn).map_err(|err| match err {
+            AppError::Database(e) => classify(e, &mut conn),
+            other => other,
+        })
+    }
+}
+
+/// A database error is the database being away or busy (503, try again) or a bug (500).
+fn classify(e: DieselError, conn: &mut DbConnection) -> AppError {
+    let busy = match &e {
+        DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        DieselError::DatabaseError(_, info) => {
+            let m = info.message();
+            m.contains("database is locked") || m.contains("database is busy")
+        }
+        _ => false,
+    };
+    if busy {
+        rocket::warn!("database busy: {e}");
+        return AppError::Unavailable(BUSY.into());
+    }
+    let gone = matches!(
+        e,
+        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _)
+    ) || conn.is_broken()
+        || conn.ping().is_err();
+    if gone {
+        rocket::warn!("database connection lost: {e}");
+        AppError::Unavailable(UNAVAILABLE.into())
+    } else {
+        AppError::Database(e)
+    }
+}
+
+/// Applies pending migrations. On Postgres the schema is created first (the app owns it), and
+/// an advisory lock keeps two instances starting together from migrating at the same time.
+fn migrate(conn: &mut DbConnection, target: &DatabaseTarget) -> Result<(), String> {
+    let failed = |e: &dyn std::fmt::Display| format!("cannot migrate the database: {e}");
+    match (conn, target) {
+        #[cfg(feature = "postgres")]
+        (DbConnection::Pg(pg), DatabaseTarget::Postgres { schema, .. }) => {
+            let key = format!("'holidays-migrations:{schema}'");
+            pg.batch_execute(&format!(
+                "SELECT pg_advisory_lock(hashtext({key})); CREATE SCHEMA IF NOT EXISTS {};",
+                quote_ident(schema)
+            ))
+            .map_err(|e| failed(&e))?;
+            let result = pg.run_pending_migrations(PG_MIGRATIONS).map(drop).map_err(|e| failed(&e));
+            pg.batch_execute(&format!("SELECT pg_advisory_unlock(hashtext({key}))")).map_err(|e| failed(&e))?;
+            result
+        }
+        #[cfg(feature = "sqlite")]
+        (DbConnection::Sqlite(lite), _) => {
+            lite.run_pending_migrations(SQLITE_MIGRATIONS).map(drop).map_err(|e| failed(&e))
+        }
+        #[allow(unreachable_patterns)]
+        _ => Err("the connection does not match the configured backend".into()),
+    }
+}
+
+/// Runs `work` in a transaction that holds the write lock from its first statement.
+///
+/// On SQLite a transaction that reads before it writes can fail with "database is locked" when
+/// another writer commits in between; `BEGIN IMMEDIATE` queues writers up front instead.
+/// Postgres row locks and conditional updates need nothing special.
+pub fn write_transaction<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    match conn {
+        #[cfg(feature = "sqlite")]
+        DbConnection::Sqlite(lite) => {
+            use diesel::connection::{AnsiTransactionManager, TransactionManager};
+            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?;
+            match work(conn) {
+                Ok(value) => {
+                    <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    if let Err(rollback) = <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
+                    {
+                        rocket::error!("rollback failed: {rollback}");
+                    }
+                    Err(e)
+                }
+            }
+        }
+        #[allow(unreachable_patterns)]
+        _ => conn.transaction(work),
+    }
+}

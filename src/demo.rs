@@ -1,0 +1,82 @@
+//! The demo people and requests that an empty embedded database starts with (and any empty
+//! database, with `HOLIDAYS_DEMO=1`), so the app can be tried without setting anything up.
+
+use crate::actions::Now;
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::Status;
+use crate::error::AppError;
+use crate::models::event::NewEvent;
+use crate::models::request::NewRequest;
+use crate::models::{Event, HolidayRequest, Person};
+use crate::schema::{holiday_requests, people};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+const PEOPLE: [(&str, &str, Option<&str>); 7] = [
+    ("manager@example.com", "Maria Manager", None),
+    ("joe@example.com", "Joe", Some("manager@example.com")),
+    ("suzy@example.com", "Suzy", Some("manager@example.com")),
+    ("charlie@example.com", "Charlie", Some("manager@example.com")),
+    ("lead@example.com", "Lee Lead", None),
+    ("dana@example.com", "Dana", Some("lead@example.com")),
+    ("admin@example.com", "Ada Admin", None),
+];
+
+/// The walkthrough's three rows, now with a known requester, and one for Dana.
+const REQUESTS: [(&str, &str, &str, &str); 4] = [
+    ("joe@example.com", "Joe", "2025-08-01", "2025-08-20"),
+    ("suzy@example.com", "Suzy", "2025-07-22", "2025-07-25"),
+    ("charlie@example.com", "Charlie", "2025-08-01", "2025-08-05"),
+    ("dana@example.com", "Dana", "2025-09-08", "2025-09-12"),
+];
+
+/// Loads the demo data if the database holds no people and no requests. Returns whether it did.
+pub fn load_if_empty(conn: &mut DbConnection, now: Now) -> Result<bool, AppError> {
+    write_transaction(conn, |conn| {
+        let requests: i64 = holiday_requests::table.count().get_result(conn)?;
+        let persons: i64 = people::table.count().get_result(conn)?;
+        if requests + persons > 0 {
+            return Ok(false);
+        }
+        let rows: Vec<Person> = PEOPLE
+            .iter()
+            .map(|(email, name, manager)| Person {
+                email: (*email).into(),
+                display_name: (*name).into(),
+                manager_email: manager.map(Into::into),
+            })
+            .collect();
+        // One at a time: multi-row inserts are not available across backends.
+        for row in &rows {
+            diesel::insert_into(people::table).values(row).execute(conn)?;
+        }
+        for (email, name, start, end) in REQUESTS {
+            let date = |s: &str| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| AppError::Internal(format!("demo date {s}: {e}")))
+            };
+            let request = HolidayRequest::insert(
+                conn,
+                NewRequest {
+                    employee_name: name,
+                    requester_email: email,
+                    start_date: date(start)?,
+                    end_date: date(end)?,
+                    status: Status::Pending.as_str(),
+                    comment: None,
+                    created_at: now.0,
+                },
+            )?;
+            Event::record(
+                conn,
+                NewEvent {
+                    request_id: request.request_id,
+                    actor_email: email,
+                    action: "Submitted",
+                    note: None,
+                    created_at: now.0,
+                },
+            )?;
+        }
+        Ok(true)
+    })
+}

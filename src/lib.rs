@@ -1,0 +1,60 @@
+//! `holidays`: holiday-request approvals for Databricks Apps.
+//!
+//! [`build`] makes the Rocket instance that `main` launches and that the tests drive, so the
+//! tests exercise exactly what production runs.
+
+pub mod actions;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod models;
+pub mod schema;
+pub mod views;
+pub mod web;
+
+use config::{AuthMode, Settings};
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+
+/// Connects, migrates, loads demo data if asked, and assembles the web app.
+pub fn build(settings: Settings) -> Result<Rocket<Build>, String> {
+    let db = db::Db::open(&settings)?;
+    if settings.demo_data
+        && db.run_blocking(|conn| demo::load_if_empty(conn, actions::Now::utc())).map_err(|e| {
+            e.log();
+            format!("cannot load the demo data: {}", e.message())
+        })?
+    {
+        rocket::info!("loaded the demo people and requests into the empty database");
+    }
+    Ok(web::mount(rocket::custom(figment(&settings))).manage(db).manage(settings))
+}
+
+/// Rocket's own configuration (Rocket.toml, `ROCKET_*`), with what the platform decides on top:
+/// the port Databricks Apps assigns, and an address that keeps the development identity
+/// switcher off the network.
+fn figment(settings: &Settings) -> Figment {
+    let address = match settings.auth {
+        AuthMode::Dev => "127.0.0.1",
+        AuthMode::Proxy => "0.0.0.0",
+    };
+    let figment = rocket::Config::figment().merge(("address", address));
+    match settings.port {
+        Some(port) => figment.merge(("port", port)),
+        None => figment,
+    }
+}
+
+/// `holidays import-directory FILE`: adds or updates the people in a CSV file, all or none.
+pub fn import_directory(settings: Settings, file: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let people = models::person::parse_directory_csv(&text).map_err(|e| format!("{file}: {e}"))?;
+    let db = db::Db::open(&settings)?;
+    let summary = db
+        .run_blocking(|conn| models::Person::upsert_all(conn, &people))
+        .map_err(|e| format!("cannot import {file}: {}", e.message()))?;
+    println!("{file}: {} added, {} updated", summary.added, summary.updated);
+    Ok(())
+}

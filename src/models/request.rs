@@ -1,0 +1,248 @@
+//! Holiday requests and the queries over them.
+
+use crate::db::{DbConnection, MultiBackend};
+use crate::domain::{DateRange, Status};
+use crate::schema::{holiday_requests as hr, people};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+#[derive(Queryable, Selectable, Clone, Debug, PartialEq)]
+#[diesel(table_name = hr)]
+pub struct HolidayRequest {
+    pub request_id: i32,
+    /// The requester's name when they asked (the walkthrough's only notion of who asked).
+    pub employee_name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
+    pub manager_note: Option<String>,
+    /// `None` on rows that predate the app.
+    pub requester_email: Option<String>,
+    pub comment: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = hr)]
+pub struct NewRequest<'a> {
+    pub employee_name: &'a str,
+    pub requester_email: &'a str,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub status: &'a str,
+    pub comment: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Which requests a list covers.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    /// One person's own requests.
+    Own(&'a str),
+    /// The requests of a manager's reports.
+    Team(&'a str),
+    /// Own and team requests together: everything a non-admin may see.
+    OwnAndTeam(&'a str),
+    /// Everything (admins).
+    All,
+}
+
+/// Where the next page starts. Lists show pending requests first, newest first, then the rest,
+/// newest first; the cursor remembers which of the two runs it is in and the last id shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub in_pending: bool,
+    pub before_id: i32,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!("{}{}", if self.in_pending { 'p' } else { 'r' }, self.before_id)
+    }
+
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let in_pending = match s.as_bytes().first()? {
+            b'p' => true,
+            b'r' => false,
+            _ => return None,
+        };
+        let before_id = s[1..].parse().ok().filter(|id| *id > 0)?;
+        Some(Cursor { in_pending, before_id })
+    }
+}
+
+pub struct Page {
+    pub rows: Vec<HolidayRequest>,
+    pub next: Option<Cursor>,
+}
+
+type Boxed<'a> = hr::BoxedQuery<'a, MultiBackend>;
+
+fn scoped(scope: Scope<'_>) -> Boxed<'_> {
+    let query = hr::table.into_boxed();
+    let reports = |manager| people::table.filter(people::manager_email.eq(manager)).select(people::email.nullable());
+    match scope {
+        Scope::Own(email) => query.filter(hr::requester_email.eq(email)),
+        Scope::Team(manager) => query.filter(hr::requester_email.eq_any(reports(manager))),
+        Scope::OwnAndTeam(email) => {
+            query.filter(hr::requester_email.eq(email).or(hr::requester_email.eq_any(reports(email))))
+        }
+        Scope::All => query,
+    }
+}
+
+impl HolidayRequest {
+    pub fn range(&self) -> DateRange {
+        DateRange { start: self.start_date, end: self.end_date }
+    }
+
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<HolidayRequest>> {
+        hr::table.find(id).select(HolidayRequest::as_select()).first(conn).optional()
+    }
+
+    pub fn insert(conn: &mut DbConnection, new: NewRequest) -> QueryResult<HolidayRequest> {
+        // `as_returning()` is not available across backends; the struct follows the table's column order.
+        diesel::insert_into(hr::table).values(new).returning(hr::all_columns).get_result(conn)
+    }
+
+    /// The person's pending or approved requests that share a day with `range`.
+    pub fn clashing(conn: &mut DbConnection, email: &str, range: DateRange) -> QueryResult<Vec<HolidayRequest>> {
+        hr::table
+            .filter(hr::requester_email.eq(email))
+            .filter(hr::status.eq_any([Status::Pending.as_str(), Status::Approved.as_str()]))
+            .filter(hr::start_date.le(range.end))
+            .filter(hr::end_date.ge(range.start))
+            .select(HolidayRequest::as_select())
+            .load(conn)
+    }
+
+    /// Records a decision only if the request is still pending, so of two managers deciding at
+    /// once exactly one wins. Returns whether this call won.
+    pub fn decide_if_pending(
+        conn: &mut DbConnection,
+        id: i32,
+        status: Status,
+        note: Option<&str>,
+        by: &str,
+        at: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let changed = diesel::update(hr::table.find(id).filter(hr::status.eq(Status::Pending.as_str())))
+            .set((
+                hr::status.eq(status.as_str()),
+                hr::manager_note.eq(note),
+                hr::decided_by.eq(by),
+                hr::decided_at.eq(at),
+            ))
+            .execute(conn)?;
+        Ok(changed == 1)
+    }
+
+    /// Cancels only if the request is pending, or approved and not yet begun on `today`.
+    pub fn cancel_if_allowed(conn: &mut DbConnection, id: i32, today: NaiveDate) -> QueryResult<bool> {
+        let pending = hr::status.eq(Status::Pending.as_str());
+        let approved_future = hr::status.eq(Status::Approved.as_str()).and(hr::start_date.gt(today));
+        let changed = diesel::update(hr::table.find(id).filter(pending.or(approved_future)))
+            .set(hr::status.eq(Status::Cancelled.as_str()))
+            .execute(conn)?;
+        Ok(changed == 1)
+    }
+
+    /// One page of a list, pending first. Reads at most `limit + 1` rows per run it touches.
+    pub fn page(
+        conn: &mut DbConnection,
+        scope: Scope<'_>,
+        status: Option<Status>,
+        cursor: Option<Cursor>,
+        limit: i64,
+    ) -> QueryResult<Page> {
+        let run = |conn: &mut DbConnection, pending: bool, before: Option<i32>, limit: i64| {
+            let mut query = scoped(scope);
+            query = match status {
+                Some(s) => query.filter(hr::status.eq(s.as_str())),
+                None if pending => query.filter(hr::status.eq(Status::Pending.as_str())),
+                None => query.filter(hr::status.ne(Status::Pending.as_str())),
+            };
+            if let Some(before) = before {
+                query = query.filter(hr::request_id.lt(before));
+            }
+            query.order(hr::request_id.desc()).limit(limit + 1).select(HolidayRequest::as_select()).load(conn)
+        };
+        let finish = |mut rows: Vec<HolidayRequest>, in_pending: bool| {
+            let next = (rows.len() as i64 > limit).then(|| {
+                rows.truncate(limit as usize);
+                Cursor { in_pending, before_id: rows.last().map_or(0, |r| r.request_id) }
+            });
+            Page { rows, next }
+        };
+
+        // With a status filter there is a single run.
+        let in_pending = status.is_none() && cursor.is_none_or(|c| c.in_pending);
+        let before = cursor.map(|c| c.before_id);
+        if !in_pending {
+            return Ok(finish(run(conn, false, before, limit)?, false));
+        }
+        let pending = run(conn, true, before, limit)?;
+        if pending.len() as i64 > limit {
+            return Ok(finish(pending, true));
+        }
+        let rest = run(conn, false, None, limit - pending.len() as i64)?;
+        let mut page = finish(rest, false);
+        page.rows.splice(0..0, pending);
+        Ok(page)
+    }
+
+    /// Pending requests newer than `after_id`, for the queue's live updates.
+    pub fn pending_after(conn: &mut DbConnection, scope: Scope<'_>, after_id: i32) -> QueryResult<Vec<HolidayRequest>> {
+        scoped(scope)
+            .filter(hr::status.eq(Status::Pending.as_str()))
+            .filter(hr::request_id.gt(after_id))
+            .order(hr::request_id.desc())
+            .limit(100)
+            .select(HolidayRequest::as_select())
+            .load(conn)
+    }
+
+    pub fn count_pending(conn: &mut DbConnection, scope: Scope<'_>, except_requester: &str) -> QueryResult<i64> {
+        scoped(scope)
+            .filter(hr::status.eq(Status::Pending.as_str()))
+            .filter(hr::requester_email.is_null().or(hr::requester_email.ne(except_requester)))
+            .count()
+            .get_result(conn)
+    }
+
+    pub fn max_id(conn: &mut DbConnection) -> QueryResult<i32> {
+        Ok(hr::table.select(diesel::dsl::max(hr::request_id)).first::<Option<i32>>(conn)?.unwrap_or(0))
+    }
+
+    /// Approved or pending requests by any of `emails` that share a day with `window`.
+    pub fn absences(conn: &mut DbConnection, emails: &[&str], window: DateRange) -> QueryResult<Vec<HolidayRequest>> {
+        if emails.is_empty() {
+            return Ok(Vec::new());
+        }
+        hr::table
+            .filter(hr::requester_email.eq_any(emails))
+            .filter(hr::status.eq_any([Status::Pending.as_str(), Status::Approved.as_str()]))
+            .filter(hr::start_date.le(window.end))
+            .filter(hr::end_date.ge(window.start))
+            .select(HolidayRequest::as_select())
+            .load(conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cursor;
+
+    #[test]
+    fn cursors_round_trip_and_reject_junk() {
+        for c in [Cursor { in_pending: true, before_id: 17 }, Cursor { in_pending: false, before_id: 1 }] {
+            assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        }
+        for junk in ["", "p", "x12", "p-3", "p0", "r12abc", "'; DROP TABLE"] {
+            assert_eq!(Cursor::decode(junk), None, "{junk}");
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Request components: the badge, the form, a row in each list, the details.
+
+use super::layout::{Tone, alert};
+use super::{date, timestamp};
+use crate::actions::{Listed, RequestInput};
+use crate::domain::Status;
+use crate::error::AppError;
+use crate::models::request::Cursor;
+use crate::models::{Event, HolidayRequest};
+use maud::{Markup, html};
+
+/// The status in words with a symbol, so colour is never the only signal.
+pub fn badge(status: Status) -> Markup {
+    let (class, symbol) = match status {
+        Status::Pending => ("badge badge-pending", "⏳"),
+        Status::Approved => ("badge badge-approved", "✓"),
+        Status::Declined => ("badge badge-declined", "✗"),
+        Status::Cancelled => ("badge badge-cancelled", "⊘"),
+    };
+    html! { span class=(class) { span aria-hidden="true" { (symbol) " " } (status.as_str()) } }
+}
+
+fn dates(r: &HolidayRequest) -> Markup {
+    let days = r.range().working_days();
+    html! {
+        (date(r.start_date)) " – " (date(r.end_date))
+        br;
+        small .muted { (days) " working " @if days == 1 { "day" } @else { "days" } }
+    }
+}
+
+fn message_cell(message: Option<&(Tone, String)>) -> Markup {
+    html! {
+        @if let Some((tone, text)) = message {
+            p .row-message tabindex="-1" autofocus role=(if *tone == Tone::Error { "alert" } else { "status" }) { (text) }
+        }
+    }
+}
+
+/// The form to ask for time off. `error` puts its message beside the field it concerns;
+/// `input` keeps what was typed.
+pub fn request_form(input: &RequestInput, error: Option<&AppError>, done: Option<&str>) -> Markup {
+    let field_error = |field: &str| error.filter(|e| e.field() == Some(field)).map(AppError::message);
+    let general = error.filter(|e| !matches!(e.field(), Some("start_date" | "end_date" | "comment")));
+    let field = |name: &'static str, label: &str, kind: &str, value: &str| {
+        let err = field_error(name);
+        let err_id = format!("{name}-error");
+        html! {
+            div .field {
+                label for=(name) { (label) }
+                input #(name) type=(kind) name=(name) value=(value) required
+                    aria-invalid=[err.map(|_| "true")] aria-describedby=[err.map(|_| err_id.as_str())];
+                @if let Some(m) = err { p .field-error id=(err_id) { "⚠ " (m) } }
+            }
+        }
+    };
+    let comment_error = field_error("comment");
+    html! {
+        form #request-form .request-form method="post" action="/requests"
+            hx-post="/requests" hx-target="this" hx-swap="outerHTML" {
+            @if let Some(m) = done { (alert(Tone::Ok, m)) }
+            @if let Some(e) = general { (alert(Tone::Error, e.message())) }
+            (field("start_date", "First day off", "date", &input.start_date))
+            (field("end_date", "Last day off", "date", &input.end_date))
+            div .field {
+                label for="comment" { "Comment for your manager (optional)" }
+                textarea #comment name="comment" rows="2" maxlength="1000"
+                    aria-invalid=[comment_error.map(|_| "true")] aria-describedby=[comment_error.map(|_| "comment-error")] {
+                    (input.comment.as_deref().unwrap_or(""))
+                }
+                @if let Some(m) = comment_error { p .field-error #comment-error { "⚠ " (m) } }
+            }
+            div .form-actions { button type="submit" .primary { "Ask for these days" } }
+        }
+    }
+}
+
+/// A row of the employee's own list.
+pub fn my_row(item: &Listed, message: Option<&(Tone, String)>) -> Markup {
+    let r = &item.request;
+    html! {
+        tr #(format!("request-{}", r.request_id)) .request-row .just-changed[message.is_some()] {
+            td { a href=(format!("/requests/{}", r.request_id)) { "#" (r.request_id) } }
+            td { (dates(r)) }
+            td { (badge(r.status)) }
+            td { (r.manager_note.as_deref().unwrap_or("")) }
+            td {
+                (message_cell(message))
+                @if item.can_cancel {
+                    form method="post" action=(format!("/requests/{}/cancel", r.request_id))
+                        hx-post=(format!("/requests/{}/cancel", r.request_id)) hx-target="closest tr" hx-swap="outerHTML" {
+                        input type="hidden" name="back" value="home";
+                        button type="submit" .secondary { "Cancel request #" (r.request_id) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn my_table(items: &[Listed], next: Option<Cursor>) -> Markup {
+    html! {
+        @if items.is_empty() { p #my-empty .muted { "You have not asked for any time off yet." } }
+        div .table-wrap {
+            table .requests {
+                caption .visually-hidden { "Your holiday requests" }
+                thead { tr { th scope="col" { "Request" } th scope="col" { "Dates" } th scope="col" { "Status" }
+                    th scope="col" { "Manager's note" } th scope="col" { "Actions" } } }
+                tbody #my-requests { @for item in items { (my_row(item, None)) } }
+            }
+        }
+        (pager("/", None, next))
+    }
+}
+
+/// A row of the manager's queue, with the decision form while the request is pending.
+/// `kept_note` refills a note that could not be saved.
+pub fn queue_row(item: &Listed, message: Option<&(Tone, String)>, kept_note: Option<&str>) -> Markup {
+    let r = &item.request;
+    let id = r.request_id;
+    html! {
+        tr #(format!("request-{id}")) .request-row .just-changed[message.is_some()] {
+            td { a href=(format!("/requests/{id}")) { "#" (id) } }
+            td { (r.employee_name) @if let Some(e) = &r.requester_email { br; small .muted { (e) } } }
+            td {
+                (dates(r))
+                @if !item.also_off.is_empty() {
+                    p .also-off { "Also off: " (item.also_off.join(", ")) }
+                }
+            }
+            td { (r.comment.as_deref().unwrap_or("")) }
+            td { (badge(r.status)) }
+            td {
+                (message_cell(message))
+                @if item.can_decide {
+                    form .decision-form method="post" action=(format!("/requests/{id}/decision"))
+                        hx-post=(format!("/requests/{id}/decision")) hx-target="closest tr" hx-swap="outerHTML" {
+                        input type="hidden" name="back" value="queue";
+                        label .visually-hidden for=(format!("note-{id}")) { "Note to " (r.employee_name) " (optional)" }
+                        input .note #(format!("note-{id}")) name="note" maxlength="1000"
+                            placeholder="Add a comment (optional)…" value=(kept_note.unwrap_or(""));
+                        button type="submit" .approve name="decision" value="Approved"
+                            aria-label=(format!("Approve request #{id} from {}", r.employee_name)) { "Approve" }
+                        button type="submit" .decline name="decision" value="Declined"
+                            aria-label=(format!("Decline request #{id} from {}", r.employee_name)) { "Decline" }
+                    }
+                } @else {
+                    (decided_by(r))
+                }
+            }
+        }
+    }
+}
+
+fn decided_by(r: &HolidayRequest) -> Markup {
+    html! {
+        @if let Some(note) = &r.manager_note { p { "“" (note) "”" } }
+        @if let (Some(by), Some(at)) = (&r.decided_by, r.decided_at) {
+            small .muted { (r.status.as_str()) " by " (by) ", " (timestamp(at)) }
+        }
+    }
+}
+
+/// The status tabs above the queue.
+pub fn status_tabs(current: Option<Status>) -> Markup {
+    let tab = |label: &str, status: Option<Status>, href: String| {
+        html! { a href=(href) aria-current=[(status == current).then_some("page")] { (label) } }
+    };
+    html! {
+        nav .tabs aria-label="Filter by status" {
+            @for s in Status::ALL { (tab(s.as_str(), Some(s), format!("/queue?status={s}"))) }
+            (tab("All", None, "/queue?status=all".into()))
+        }
+    }
+}
+
+/// The queue table; `poll_after` keeps new pending requests arriving without a reload.
+pub fn queue_table(items: &[Listed], status: Option<Status>, next: Option<Cursor>, poll_after: Option<i32>) -> Markup {
+    let status_param = status.map_or("all".to_owned(), |s| s.as_str().to_owned());
+    html! {
+        @if let Some(after) = poll_after { (queue_poller(after, &status_param)) }
+        @if items.is_empty() { p #queue-empty .muted { "Nothing here: no requests match this filter." } }
+        div .table-wrap {
+            table .requests {
+                caption .visually-hidden { "Requests from your team" }
+                thead { tr {
+                    th scope="col" { "Request" } th scope="col" { "Employee" } th scope="col" { "Dates" }
+                    th scope="col" { "Comment" } th scope="col" { "Status" } th scope="col" { "Decision" }
+                } }
+                tbody #queue-rows { @for item in items { (queue_row(item, None, None)) } }
+            }
+        }
+        (pager("/queue", Some(&status_param), next))
+    }
+}
+
+/// Asks every 10 s for pending requests newer than `after`. It only ever adds rows, so a note
+/// being typed in an existing row is never replaced. Swapped out of band with a new `after`.
+pub fn queue_poller(after: i32, status_param: &str) -> Markup {
+    html! {
+        div #queue-poller hidden hx-get=(format!("/queue/updates?after={after}&status={status_param}"))
+            hx-trigger="every 10s" hx-target="#queue-rows" hx-swap="afterbegin" {}
+    }
+}
+
+fn pager(base: &str, status_param: Option<&str>, next: Option<Cursor>) -> Markup {
+    html! {
+        @if let Some(c) = next {
+            nav .pager aria-label="Pages" {
+                @let href = match status_param {
+                    Some(s) => format!("{base}?status={s}&cursor={}", c.encode()),
+                    None => format!("{base}?cursor={}", c.encode()),
+                };
+                a href=(href) { "Older requests →" }
+            }
+        }
+    }
+}
+
+/// One request's page: the facts, what the reader may do, and the history.
+pub fn details(item: &Listed, events: &[Event]) -> Markup {
+    let r = &item.request;
+    html! {
+        h1 { "Request #" (r.request_id) " " (badge(r.status)) }
+        section .card {
+            dl .facts {
+                dt { "Employee" } dd { (r.employee_name) @if let Some(e) = &r.requester_email { " (" (e) ")" } }
+                dt { "Dates" } dd { (dates(r)) }
+                @if !item.also_off.is_empty() { dt { "Also off" } dd { (item.also_off.join(", ")) } }
+                dt { "Comment" } dd { (r.comment.as_deref().unwrap_or("—")) }
+                dt { "Manager's note" } dd { (r.manager_note.as_deref().unwrap_or("—")) }
+                dt { "Asked" } dd { (timestamp(r.created_at)) }
+            }
+            @if item.can_decide {
+                form .decision-form method="post" action=(format!("/requests/{}/decision", r.request_id)) {
+                    input type="hidden" name="back" value="details";
+                    label for="note" { "Note (optional)" }
+                    input .note #note name="note" maxlength="1000" placeholder="Add a comment (optional)…";
+                    button type="submit" .approve name="decision" value="Approved" { "Approve" }
+                    button type="submit" .decline name="decision" value="Declined" { "Decline" }
+                }
+            }
+            @if item.can_cancel {
+                form method="post" action=(format!("/requests/{}/cancel", r.request_id)) {
+                    input type="hidden" name="back" value="details";
+                    button type="submit" .secondary { "Cancel this request" }
+                }
+            }
+        }
+        section .card {
+            h2 { "History" }
+            @if events.is_empty() { p .muted { "No history was recorded: this request predates the app." } }
+            ol .history {
+                @for e in events {
+                    li {
+                        time datetime=(e.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()) { (timestamp(e.created_at)) }
+                        " " (e.action) " by " (e.actor_email)
+                        @if let Some(n) = &e.note { ": “" (n) "”" }
+                    }
+                }
+            }
+        }
+    }
+}

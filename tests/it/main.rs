@@ -1,0 +1,8 @@
+//! In-process tests of the whole app, through Rocket's local client: real routing, real
+//! database, no port. Each test in `on_both_backends!` runs on SQLite and on Postgres.
+
+mod api;
+mod pages;
+mod resilience;
+mod rules;
+mod support;
