@@ -1,5 +1,9 @@
-//! Rebuilds when the embedded migrations change, and turns the Postgres tests on when
-//! `TEST_DATABASE_URL` is set (they are ignored, with the reason, when it is not).
+//! Rebuilds when the embedded migrations change, and switches on the test suites that need
+//! something from outside: the Postgres tests when `TEST_DATABASE_URL` is set, the browser tests
+//! when chromedriver is installed. Where they are off they are ignored with the reason, never
+//! passed empty.
+
+use std::path::Path;
 
 fn main() {
     println!("cargo::rerun-if-changed=migrations");
@@ -7,5 +11,13 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
     if std::env::var_os("TEST_DATABASE_URL").is_some_and(|v| !v.is_empty()) {
         println!("cargo::rustc-cfg=postgres_tests");
+    }
+
+    println!("cargo::rerun-if-env-changed=CHROMEDRIVER");
+    println!("cargo::rerun-if-changed=/usr/bin/chromedriver");
+    println!("cargo::rustc-check-cfg=cfg(browser_tests)");
+    let chromedriver = std::env::var_os("CHROMEDRIVER").unwrap_or_else(|| "/usr/bin/chromedriver".into());
+    if Path::new(&chromedriver).exists() {
+        println!("cargo::rustc-cfg=browser_tests");
     }
 }

@@ -1,7 +1,7 @@
 //! What people do, as transactions that apply the domain rules. The HTML pages and the JSON API
 //! both call these, so the two cannot disagree.
 
-use crate::db::{DbConnection, write_transaction};
+use crate::db::{DbConnection, take_turns, write_transaction};
 use crate::domain::{Actor, DateRange, Decision, Invalid, Ownership, Status, optional_text};
 use crate::error::AppError;
 use crate::models::event::NewEvent;
@@ -41,7 +41,8 @@ pub fn submit(
     let range = DateRange::parse(&input.start_date, &input.end_date)?;
     let comment = optional_text("comment", "comment", input.comment.as_deref())?;
     write_transaction(conn, |conn| {
-        serialize_requests_of(conn, &who.email)?;
+        // Two submissions by one person take turns, so each overlap check sees the other's row.
+        take_turns(conn, &format!("holidays-requests-of:{}", who.email))?;
         if let Some(clash) = HolidayRequest::clashing(conn, &who.email, range)?.first() {
             return Err(Invalid::new(
                 "start_date",
@@ -81,21 +82,6 @@ pub fn submit(
         )?;
         Ok(request)
     })
-}
-
-/// Makes concurrent submissions by one person take turns, so the overlap check sees the
-/// other's row. SQLite's immediate transactions already serialise all writers.
-#[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
-fn serialize_requests_of(conn: &mut DbConnection, email: &str) -> QueryResult<()> {
-    match conn {
-        #[cfg(feature = "postgres")]
-        DbConnection::Pg(pg) => diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(email)
-            .execute(pg)
-            .map(drop),
-        #[allow(unreachable_patterns)]
-        _ => Ok(()),
-    }
 }
 
 pub fn decide(

@@ -3,6 +3,7 @@
 //! Every problem names the variable to fix, so a misconfigured deployment says what is wrong
 //! at start-up instead of failing later on a request.
 
+use crate::db::credentials::{PasswordSource, Secret, TokenApi};
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -40,6 +41,12 @@ pub struct Settings {
     pub pool_size: u32,
     /// How long a request waits for a database connection before answering 503.
     pub db_timeout: Duration,
+    /// Connections are replaced after this long, well inside Lakebase's limits (24 h idle,
+    /// 3 days in all), so a pool that lost its server heals and tokens rotate.
+    pub db_max_lifetime: Duration,
+    pub db_idle_timeout: Duration,
+    /// Where the Postgres password comes from.
+    pub password: PasswordSource,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -73,9 +80,15 @@ impl Settings {
             Some(s) => validate_schema(&s)?,
             None => DEFAULT_SCHEMA.to_owned(),
         };
+        let mut password = PasswordSource::Static;
         let (database, embedded_default) = match get("DATABASE_URL") {
             Some(url) => (parse_database_url(&url, schema)?, false),
             None if get("PGHOST").is_some() || get("PGDATABASE").is_some() => {
+                // A Lakebase resource sets the PG* variables but no password: the app's
+                // service principal gets a token instead.
+                if get("PGPASSWORD").is_none() {
+                    password = databricks_password(&get)?.unwrap_or(PasswordSource::Static);
+                }
                 (DatabaseTarget::Postgres { conninfo: conninfo_from_pg_vars(&get), schema }, false)
             }
             None => {
@@ -137,7 +150,29 @@ impl Settings {
             .map(Duration::from_millis)
             .unwrap_or(Duration::from_secs(5));
 
-        Ok(Settings { database, demo_data, auth, admins, dev_user, port, pool_size, db_timeout })
+        let seconds = |variable: &'static str, default: u64| -> Result<Duration, ConfigError> {
+            let secs = get(variable).map(|v| parse_number::<u64>(variable, &v)).transpose()?.unwrap_or(default);
+            if secs == 0 {
+                return Err(ConfigError { variable, problem: "must be at least 1 second".into() });
+            }
+            Ok(Duration::from_secs(secs))
+        };
+        let db_max_lifetime = seconds("HOLIDAYS_DB_MAX_LIFETIME_SECS", 30 * 60)?;
+        let db_idle_timeout = seconds("HOLIDAYS_DB_IDLE_TIMEOUT_SECS", 10 * 60)?;
+
+        Ok(Settings {
+            database,
+            demo_data,
+            auth,
+            admins,
+            dev_user,
+            port,
+            pool_size,
+            db_timeout,
+            db_max_lifetime,
+            db_idle_timeout,
+            password,
+        })
     }
 
     pub fn is_admin(&self, email: &str) -> bool {
@@ -168,6 +203,43 @@ fn parse_database_url(url: &str, schema: String) -> Result<DatabaseTarget, Confi
         });
     }
     Ok(DatabaseTarget::Sqlite { path: PathBuf::from(path) })
+}
+
+/// The service principal's token source, when its credentials are in the environment.
+fn databricks_password(get: &impl Fn(&str) -> Option<String>) -> Result<Option<PasswordSource>, ConfigError> {
+    let (Some(client_id), Some(secret)) = (get("DATABRICKS_CLIENT_ID"), get("DATABRICKS_CLIENT_SECRET")) else {
+        return Ok(None);
+    };
+    let host = get("DATABRICKS_HOST").ok_or_else(|| ConfigError {
+        variable: "DATABRICKS_HOST",
+        problem: "must name the workspace, to get Lakebase tokens for DATABRICKS_CLIENT_ID".into(),
+    })?;
+    let api = match (get("LAKEBASE_INSTANCE"), get("PGENDPOINT")) {
+        (Some(instance), _) => TokenApi::DatabaseInstance(instance),
+        (None, Some(endpoint)) => TokenApi::AutoscalingEndpoint(endpoint),
+        (None, None) => TokenApi::WorkspaceOAuth,
+    };
+    Ok(Some(PasswordSource::Databricks {
+        host: workspace_url(&host)?,
+        client_id,
+        client_secret: Secret::new(secret),
+        api,
+    }))
+}
+
+/// `DATABRICKS_HOST` as given when it has a scheme (tests use plain http); https otherwise.
+fn workspace_url(host: &str) -> Result<String, ConfigError> {
+    let url = if host.contains("://") { host.to_owned() } else { format!("https://{host}") };
+    let url = url.trim_end_matches('/').to_owned();
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.split_once("://").is_some_and(|(_, rest)| !rest.is_empty() && !rest.contains(char::is_whitespace));
+    if !ok {
+        return Err(ConfigError {
+            variable: "DATABRICKS_HOST",
+            problem: format!("'{host}' is not a workspace address like https://adb-123.4.azuredatabricks.net"),
+        });
+    }
+    Ok(url)
 }
 
 /// Builds a libpq `key=value` string from the standard `PG*` variables, as Databricks sets them
@@ -282,6 +354,54 @@ mod tests {
     }
 
     #[test]
+    fn a_lakebase_resource_gets_tokens_for_the_service_principal() {
+        let lakebase = [
+            ("PGHOST", "instance.database.cloud.databricks.com"),
+            ("PGUSER", "6f1c0d9e-1111-4a2b-9c3d-abcdefabcdef"),
+            ("PGDATABASE", "databricks_postgres"),
+            ("DATABRICKS_CLIENT_ID", "6f1c0d9e-1111-4a2b-9c3d-abcdefabcdef"),
+            ("DATABRICKS_CLIENT_SECRET", "dose-secret"),
+            ("DATABRICKS_HOST", "adb-1.2.azuredatabricks.net/"),
+        ];
+        let s = settings(&lakebase).unwrap();
+        let PasswordSource::Databricks { host, client_id, api, client_secret } = s.password else { panic!() };
+        assert_eq!(host, "https://adb-1.2.azuredatabricks.net");
+        assert_eq!(client_id, "6f1c0d9e-1111-4a2b-9c3d-abcdefabcdef");
+        assert_eq!(client_secret.expose(), "dose-secret");
+        assert_eq!(api, TokenApi::WorkspaceOAuth);
+
+        let mut with_instance = lakebase.to_vec();
+        with_instance.push(("LAKEBASE_INSTANCE", "holidays-db"));
+        with_instance[5] = ("DATABRICKS_HOST", "http://127.0.0.1:9999");
+        let s = settings(&with_instance).unwrap();
+        let PasswordSource::Databricks { host, api, .. } = s.password else { panic!() };
+        assert_eq!(host, "http://127.0.0.1:9999", "a scheme is kept as given");
+        assert_eq!(api, TokenApi::DatabaseInstance("holidays-db".into()));
+
+        let mut autoscaling = lakebase.to_vec();
+        autoscaling.push(("PGENDPOINT", "projects/p/branches/b/endpoints/e"));
+        let PasswordSource::Databricks { api, .. } = settings(&autoscaling).unwrap().password else { panic!() };
+        assert_eq!(api, TokenApi::AutoscalingEndpoint("projects/p/branches/b/endpoints/e".into()));
+
+        let mut with_password = lakebase.to_vec();
+        with_password.push(("PGPASSWORD", "local"));
+        assert_eq!(settings(&with_password).unwrap().password, PasswordSource::Static, "PGPASSWORD wins");
+
+        let without_host: Vec<_> = lakebase.iter().copied().filter(|(k, _)| *k != "DATABRICKS_HOST").collect();
+        assert_eq!(settings(&without_host).unwrap_err().variable, "DATABRICKS_HOST");
+        let mut bad_host = lakebase.to_vec();
+        bad_host[5] = ("DATABRICKS_HOST", "ftp://x");
+        assert_eq!(settings(&bad_host).unwrap_err().variable, "DATABRICKS_HOST");
+
+        let url = settings(&[
+            ("DATABASE_URL", "postgres://u:p@h/db"),
+            ("DATABRICKS_CLIENT_ID", "x"),
+            ("DATABRICKS_CLIENT_SECRET", "y"),
+        ]);
+        assert_eq!(url.unwrap().password, PasswordSource::Static, "an explicit URL carries its own password");
+    }
+
+    #[test]
     fn databricks_app_name_switches_to_proxy_identity() {
         assert_eq!(settings(&[("DATABRICKS_APP_NAME", "holidays")]).unwrap().auth, AuthMode::Proxy);
         assert_eq!(settings(&[("HOLIDAYS_AUTH", "proxy")]).unwrap().auth, AuthMode::Proxy);
@@ -299,6 +419,7 @@ mod tests {
             ("DATABRICKS_APP_PORT", "eighty"),
             ("HOLIDAYS_DEMO", "maybe"),
             ("HOLIDAYS_DB_POOL_SIZE", "-1"),
+            ("HOLIDAYS_DB_MAX_LIFETIME_SECS", "0"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{value}");

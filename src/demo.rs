@@ -2,7 +2,7 @@
 //! database, with `HOLIDAYS_DEMO=1`), so the app can be tried without setting anything up.
 
 use crate::actions::Now;
-use crate::db::{DbConnection, write_transaction};
+use crate::db::{DbConnection, take_turns, write_transaction};
 use crate::domain::Status;
 use crate::error::AppError;
 use crate::models::event::NewEvent;
@@ -33,6 +33,8 @@ const REQUESTS: [(&str, &str, &str, &str); 4] = [
 /// Loads the demo data if the database holds no people and no requests. Returns whether it did.
 pub fn load_if_empty(conn: &mut DbConnection, now: Now) -> Result<bool, AppError> {
     write_transaction(conn, |conn| {
+        // Two instances starting together on an empty Postgres database load the demo once.
+        take_turns(conn, "holidays-demo-data")?;
         let requests: i64 = holiday_requests::table.count().get_result(conn)?;
         let persons: i64 = people::table.count().get_result(conn)?;
         if requests + persons > 0 {

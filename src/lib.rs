@@ -58,3 +58,13 @@ pub fn import_directory(settings: Settings, file: &str) -> Result<(), String> {
     println!("{file}: {} added, {} updated", summary.added, summary.updated);
     Ok(())
 }
+
+/// `holidays print-grants ROLE [--read-only]`: the statements that give another role access.
+pub fn print_grants(settings: &Settings, role: &str, read_only: bool) -> Result<(), String> {
+    let config::DatabaseTarget::Postgres { schema, .. } = &settings.database else {
+        return Err("print-grants is for Postgres: set DATABASE_URL or the PG* variables".into());
+    };
+    let access = if read_only { db::grants::Access::ReadOnly } else { db::grants::Access::ReadWrite };
+    print!("{}", db::grants::grant_statements(schema, role, access));
+    Ok(())
+}

@@ -10,6 +10,9 @@ USAGE:
     holidays                          serve the app (configuration from the environment; see README)
     holidays import-directory FILE    add or update people from a CSV file with the columns
                                       email, display_name, manager_email
+    holidays print-grants ROLE [--read-only]
+                                      print the GRANTs that give another Postgres role access
+                                      to the app's schema (read-write unless --read-only)
     holidays help                     show this text
 ";
 
@@ -22,6 +25,10 @@ fn main() -> ExitCode {
     let outcome = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["serve"] => serve(settings),
         ["import-directory", file] => holidays::import_directory(settings, file),
+        ["print-grants", role] => holidays::print_grants(&settings, role, false),
+        ["print-grants", role, "--read-only"] | ["print-grants", "--read-only", role] => {
+            holidays::print_grants(&settings, role, true)
+        }
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             Ok(())

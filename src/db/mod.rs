@@ -1,13 +1,18 @@
 //! Connections: which backend, the pool, per-connection set-up, migrations, and running
 //! blocking Diesel work off the async executor.
 
+pub mod credentials;
+pub mod grants;
+
 use crate::config::{DatabaseTarget, Settings};
 use crate::error::{AppError, BUSY, UNAVAILABLE};
+use credentials::{Credentials, PasswordSource, Secret};
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::sync::Arc;
 
 #[cfg(not(any(feature = "postgres", feature = "sqlite")))]
 compile_error!("enable at least one of the cargo features `postgres` and `sqlite`");
@@ -30,6 +35,15 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 /// from the configuration instead of guessing from the URL, and sets each session up.
 pub struct Connector {
     target: DatabaseTarget,
+    credentials: Arc<Credentials>,
+    max_lifetime: std::time::Duration,
+}
+
+/// A pooled connection and when it was opened. r2d2 retires old connections only every 30 s;
+/// checking the age on every check-out and check-in keeps the lifetime exact.
+pub struct AgedConnection {
+    conn: DbConnection,
+    opened: std::time::Instant,
 }
 
 impl Connector {
@@ -37,7 +51,13 @@ impl Connector {
         match &self.target {
             #[cfg(feature = "postgres")]
             DatabaseTarget::Postgres { conninfo, schema } => {
-                let mut conn = diesel::PgConnection::establish(conninfo).map_err(r2d2::Error::ConnectionError)?;
+                let password = self.credentials.password().map_err(|e| {
+                    r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(format!(
+                        "no database password: {e}"
+                    )))
+                })?;
+                let conninfo = with_password(conninfo, password.as_ref());
+                let mut conn = diesel::PgConnection::establish(&conninfo).map_err(r2d2::Error::ConnectionError)?;
                 // Unqualified names, including Diesel's migration table, live in the app's schema.
                 conn.batch_execute(&format!("SET search_path TO {}", quote_ident(schema)))
                     .map_err(r2d2::Error::QueryError)?;
@@ -68,23 +88,48 @@ impl Connector {
 }
 
 impl ManageConnection for Connector {
-    type Connection = DbConnection;
+    type Connection = AgedConnection;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        self.connect_now()
+    fn connect(&self) -> Result<AgedConnection, r2d2::Error> {
+        Ok(AgedConnection { conn: self.connect_now()?, opened: std::time::Instant::now() })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.ping().map_err(r2d2::Error::QueryError)
+    fn is_valid(&self, aged: &mut AgedConnection) -> Result<(), r2d2::Error> {
+        if aged.opened.elapsed() >= self.max_lifetime {
+            return Err(r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
+                "the connection reached its maximum lifetime".into(),
+            )));
+        }
+        aged.conn.ping().map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+    fn has_broken(&self, aged: &mut AgedConnection) -> bool {
+        aged.conn.is_broken() || aged.opened.elapsed() >= self.max_lifetime
     }
 }
 
 pub type Pool = r2d2::Pool<Connector>;
+
+/// Adds the password to a libpq connection string, in URL or `key=value` form.
+fn with_password(conninfo: &str, password: Option<&Secret>) -> String {
+    let Some(password) = password else { return conninfo.to_owned() };
+    if conninfo.starts_with("postgres://") || conninfo.starts_with("postgresql://") {
+        let encoded: String = password
+            .expose()
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let separator = if conninfo.contains('?') { '&' } else { '?' };
+        format!("{conninfo}{separator}password={encoded}")
+    } else {
+        let quoted = password.expose().replace('\\', "\\\\").replace('\'', "\\'");
+        format!("{conninfo} password='{quoted}'")
+    }
+}
 
 /// Quotes a Postgres identifier. Role and schema names may be UUIDs or mixed case.
 pub fn quote_ident(name: &str) -> String {
@@ -111,15 +156,24 @@ impl Db {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create the data folder {}: {e}", dir.display()))?;
         }
+        let credentials = Arc::new(Credentials::new(settings.password.clone()));
+        // A rejected secret stops start-up here, with the variable to check, rather than as a
+        // pool time-out.
+        credentials.password().map_err(|e| format!("cannot get a database password: {e}"))?;
+        if let PasswordSource::Databricks { host, api, .. } = credentials.source() {
+            rocket::info!("database passwords are tokens from {host} ({api:?})");
+        }
         let pool = r2d2::Pool::builder()
             .max_size(settings.pool_size)
             .min_idle(Some(1))
             .connection_timeout(settings.db_timeout)
-            .build(Connector { target: settings.database.clone() })
+            .max_lifetime(Some(settings.db_max_lifetime))
+            .idle_timeout(Some(settings.db_idle_timeout))
+            .build(Connector { target: settings.database.clone(), credentials, max_lifetime: settings.db_max_lifetime })
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
         let db = Db { pool };
         let mut conn = db.pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
-        migrate(&mut conn, &settings.database)?;
+        migrate(&mut conn.conn, &settings.database)?;
         Ok(db)
     }
 
@@ -137,12 +191,13 @@ impl Db {
 
     /// The same as [`Db::run`], for callers that are already off the executor.
     pub fn run_blocking<T>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>) -> Result<T, AppError> {
-        let mut conn = self.pool.get().map_err(|e| {
+        let mut pooled = self.pool.get().map_err(|e| {
             rocket::warn!("no database connection: {e}");
             AppError::Unavailable(UNAVAILABLE.into())
         })?;
-        work(&mut conn).map_err(|err| match err {
-            AppError::Database(e) => classify(e, &mut conn),
+        let conn = &mut pooled.conn;
+        work(conn).map_err(|err| match err {
+            AppError::Database(e) => classify(e, conn),
             other => other,
         })
     }
@@ -231,5 +286,48 @@ pub fn write_transaction<T>(
         }
         #[allow(unreachable_patterns)]
         _ => conn.transaction(work),
+    }
+}
+
+/// Inside a write transaction, waits for any other transaction that took the same `key` to
+/// finish. SQLite's immediate transactions already serialise all writers; on Postgres this is
+/// a transaction-scoped advisory lock.
+#[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
+pub fn take_turns(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    match conn {
+        #[cfg(feature = "postgres")]
+        DbConnection::Pg(pg) => diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(pg)
+            .map(drop),
+        #[allow(unreachable_patterns)]
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_join_either_form_of_connection_string() {
+        let token = Secret::new("eyJ0.a+b/c='d");
+        assert_eq!(with_password("postgres://u@h/db", None), "postgres://u@h/db");
+        assert_eq!(
+            with_password("postgres://u@h/db", Some(&token)),
+            "postgres://u@h/db?password=eyJ0.a%2Bb%2Fc%3D%27d"
+        );
+        assert_eq!(
+            with_password("postgresql://u@h/db?sslmode=require", Some(&token)),
+            "postgresql://u@h/db?sslmode=require&password=eyJ0.a%2Bb%2Fc%3D%27d"
+        );
+        assert_eq!(with_password("host='h' user='u'", Some(&token)), r"host='h' user='u' password='eyJ0.a+b/c=\'d'");
+    }
+
+    #[test]
+    fn identifiers_are_quoted() {
+        assert_eq!(quote_ident("holidays"), "\"holidays\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
     }
 }

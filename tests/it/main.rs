@@ -2,7 +2,8 @@
 //! database, no port. Each test in `on_both_backends!` runs on SQLite and on Postgres.
 
 mod api;
+mod lakebase;
 mod pages;
 mod resilience;
-mod rules;
+pub mod rules;
 mod support;

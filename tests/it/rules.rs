@@ -126,7 +126,7 @@ fn simultaneous_decisions_have_exactly_one_winner(b: Backend) {
                 .await;
             res.status()
         });
-        futures_join_all(attempts).await
+        join_all(attempts).await
     });
     let wins = statuses.iter().filter(|s| **s == Status::Ok).count();
     let conflicts = statuses.iter().filter(|s| **s == Status::Conflict).count();
@@ -151,7 +151,7 @@ fn simultaneous_overlapping_submissions_have_exactly_one_winner(b: Backend) {
                 .await;
             res.status()
         });
-        futures_join_all(attempts).await
+        join_all(attempts).await
     });
     let created = statuses.iter().filter(|s| **s == Status::Created).count();
     let refused = statuses.iter().filter(|s| **s == Status::UnprocessableEntity).count();
@@ -160,7 +160,7 @@ fn simultaneous_overlapping_submissions_have_exactly_one_winner(b: Backend) {
 }
 
 /// Runs futures concurrently on the current task, without another dependency.
-async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+pub async fn join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
     let handles: Vec<_> = futures.into_iter().map(Box::pin).collect();
     let mut results: Vec<Option<F::Output>> = handles.iter().map(|_| None).collect();
     let mut handles: Vec<_> = handles.into_iter().map(Some).collect();

@@ -1,0 +1,540 @@
+//! Lakebase, reproduced locally: a Postgres cluster of the tests' own that accepts only TLS and
+//! scram passwords, with a role named like a service principal's UUID and a database
+//! `databricks_postgres`; and a stand-in for the workspace's OIDC endpoint that mints
+//! short-lived tokens and makes each new one the role's password, so a stale token is refused
+//! at login exactly as on Lakebase.
+
+use crate::support::*;
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use rocket::http::Status;
+use rocket::local::blocking::Client;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+pub struct Cluster {
+    pub port: u16,
+    socket_dir: PathBuf,
+}
+
+impl Cluster {
+    /// A superuser connection over the Unix socket (trusted, like an operator's console).
+    pub fn admin(&self, database: &str) -> diesel::PgConnection {
+        let url = format!("host={} port={} user=postgres dbname={database}", self.socket_dir.display(), self.port);
+        diesel::PgConnection::establish(&url).expect("admin connection to the Lakebase-like cluster")
+    }
+
+    /// Logs in over TCP as Lakebase clients do.
+    pub fn login(&self, role: &str, password: &str, sslmode: &str) -> Result<diesel::PgConnection, String> {
+        let url = format!(
+            "host=127.0.0.1 port={} dbname=databricks_postgres user='{role}' password='{password}' sslmode={sslmode}",
+            self.port
+        );
+        diesel::PgConnection::establish(&url).map_err(|e| e.to_string())
+    }
+}
+
+static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+
+/// The one cluster all tests of this run share; each test has its own role and schema.
+pub fn cluster() -> &'static Cluster {
+    CLUSTER.get_or_init(|| start_cluster().unwrap_or_else(|e| panic!("cannot start the Lakebase-like Postgres: {e}")))
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if out.status.success() { Ok(()) } else { Err(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr))) }
+}
+
+fn as_postgres(program: &str) -> Command {
+    // The server refuses to run as root.
+    let mut cmd = Command::new("runuser");
+    cmd.args(["-u", "postgres", "--", program]);
+    cmd
+}
+
+fn start_cluster() -> Result<Cluster, String> {
+    let bindir = Command::new("pg_config").arg("--bindir").output().map_err(|e| format!("pg_config: {e}"))?;
+    let bindir = PathBuf::from(String::from_utf8_lossy(&bindir.stdout).trim());
+    let dir = std::env::temp_dir().join(unique("lakebase"));
+    let data = dir.join("data");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    run(Command::new("chown").args(["postgres:postgres"]).arg(&dir))?;
+    run(as_postgres(&bindir.join("initdb").display().to_string()).arg("-D").arg(&data).args([
+        "-U",
+        "postgres",
+        "--auth-local=trust",
+        "--auth-host=scram-sha-256",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    ]))?;
+    run(as_postgres("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-keyout"])
+        .arg(data.join("server.key"))
+        .arg("-out")
+        .arg(data.join("server.crt")))?;
+    run(as_postgres("chmod").arg("600").arg(data.join("server.key")))?;
+
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let mut conf =
+        std::fs::OpenOptions::new().append(true).open(data.join("postgresql.conf")).map_err(|e| e.to_string())?;
+    writeln!(
+        conf,
+        "port = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\nssl = on\n\
+         password_encryption = 'scram-sha-256'\nmax_connections = 200\nfsync = off\n",
+        dir.display()
+    )
+    .map_err(|e| e.to_string())?;
+    // TLS only over the network, scram only, as on Lakebase.
+    std::fs::write(
+        data.join("pg_hba.conf"),
+        "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n",
+    )
+    .map_err(|e| e.to_string())?;
+
+    // The server stops, and its folder goes, once this test process is gone.
+    let watchdog = format!(
+        "{postgres} -D {data} >{dir}/server.log 2>&1 & pg=$!; \
+         while [ -d /proc/{me} ] && kill -0 $pg 2>/dev/null; do sleep 0.5; done; \
+         kill -INT $pg 2>/dev/null; wait $pg; rm -rf {dir}",
+        postgres = bindir.join("postgres").display(),
+        data = data.display(),
+        dir = dir.display(),
+        me = std::process::id()
+    );
+    as_postgres("sh")
+        .args(["-c", &watchdog])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start postgres: {e}"))?;
+
+    let cluster = Cluster { port, socket_dir: dir.clone() };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let url = format!("host={} port={port} user=postgres dbname=postgres", dir.display());
+    let mut admin = loop {
+        match diesel::PgConnection::establish(&url) {
+            Ok(conn) => break conn,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Err(e) => {
+                let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+                return Err(format!("the server did not come up: {e}\n{log}"));
+            }
+        }
+    };
+    admin.batch_execute("CREATE DATABASE databricks_postgres").map_err(|e| e.to_string())?;
+    Ok(cluster)
+}
+
+/// A service principal: its client id is also its Postgres role, as on Databricks Apps.
+pub struct Principal {
+    pub client_id: String,
+    pub secret: String,
+}
+
+impl Principal {
+    pub fn new() -> Principal {
+        let n = unique("p");
+        let hex: String = format!("{:x}", fnv(&n)).chars().cycle().take(32).collect();
+        let client_id = format!("{}-{}-4{}-8{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32]);
+        // Concurrent GRANTs on one database collide ("tuple concurrently updated").
+        static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        let mut admin = cluster().admin("databricks_postgres");
+        // What adding the database resource to an app does: the role, and CONNECT and CREATE.
+        admin
+            .batch_execute(&format!(
+                "CREATE ROLE \"{client_id}\" LOGIN; GRANT CONNECT, CREATE ON DATABASE databricks_postgres TO \"{client_id}\";"
+            ))
+            .expect("create the principal's role");
+        Principal { client_id, secret: format!("dose{}", fnv(&n)) }
+    }
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+}
+
+/// The workspace's `/oidc/v1/token`, for one principal.
+pub struct TokenEndpoint {
+    pub url: String,
+    pub minted: Arc<AtomicUsize>,
+    pub tokens: Arc<Mutex<Vec<String>>>,
+    down: Arc<AtomicBool>,
+    lifetime: Arc<AtomicU64>,
+}
+
+impl TokenEndpoint {
+    /// Mints a new token for every request; only the newest one logs in.
+    pub fn start(principal: &Principal, lifetime_secs: u64) -> TokenEndpoint {
+        TokenEndpoint::serve(principal, lifetime_secs, false)
+    }
+
+    /// Hands the same token to every caller until it expires, so several app instances can hold
+    /// valid tokens at once as they do on Databricks (one role has only one password here).
+    pub fn start_shared(principal: &Principal, lifetime_secs: u64) -> TokenEndpoint {
+        TokenEndpoint::serve(principal, lifetime_secs, true)
+    }
+
+    fn serve(principal: &Principal, lifetime_secs: u64, reuse: bool) -> TokenEndpoint {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
+        let endpoint = TokenEndpoint {
+            url,
+            minted: Arc::new(AtomicUsize::new(0)),
+            tokens: Arc::new(Mutex::new(Vec::new())),
+            down: Arc::new(AtomicBool::new(false)),
+            lifetime: Arc::new(AtomicU64::new(lifetime_secs)),
+        };
+        let expected = format!("Basic {}", base64(&format!("{}:{}", principal.client_id, principal.secret)));
+        let role = principal.client_id.clone();
+        let (minted, tokens, down, lifetime) =
+            (endpoint.minted.clone(), endpoint.tokens.clone(), endpoint.down.clone(), endpoint.lifetime.clone());
+        let current: Mutex<Option<(String, Instant)>> = Mutex::new(None);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let Some((head, body)) = read_request(&stream) else { continue };
+                let authorised = head.lines().any(|l| {
+                    l.split_once(':')
+                        .is_some_and(|(k, v)| k.eq_ignore_ascii_case("authorization") && v.trim() == expected)
+                });
+                let reply = if down.load(Ordering::SeqCst) {
+                    (503, r#"{"error":"temporarily_unavailable"}"#.to_owned())
+                } else if !head.starts_with("POST /oidc/v1/token ") || !body.contains("grant_type=client_credentials") {
+                    (400, r#"{"error":"invalid_request"}"#.to_owned())
+                } else if !authorised {
+                    (401, r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#.to_owned())
+                } else if let Some((token, expires)) =
+                    current.lock().unwrap().clone().filter(|(_, expires)| reuse && *expires > Instant::now())
+                {
+                    let secs = expires.saturating_duration_since(Instant::now()).as_secs();
+                    (200, format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":{secs}}}"#))
+                } else {
+                    let n = minted.fetch_add(1, Ordering::SeqCst) + 1;
+                    let token = format!("eyJtoken{n}x{}", fnv(&unique("t")));
+                    // The new token replaces the role's password: older tokens stop working at login.
+                    cluster()
+                        .admin("databricks_postgres")
+                        .batch_execute(&format!("ALTER ROLE \"{role}\" PASSWORD '{token}'"))
+                        .expect("set the role's password");
+                    tokens.lock().unwrap().push(token.clone());
+                    let secs = lifetime.load(Ordering::SeqCst);
+                    *current.lock().unwrap() = Some((token.clone(), Instant::now() + Duration::from_secs(secs)));
+                    (200, format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":{secs}}}"#))
+                };
+                respond(stream, reply);
+            }
+        });
+        endpoint
+    }
+
+    pub fn go_down(&self) {
+        self.down.store(true, Ordering::SeqCst);
+    }
+
+    pub fn come_back(&self) {
+        self.down.store(false, Ordering::SeqCst);
+    }
+
+    pub fn minted(&self) -> usize {
+        self.minted.load(Ordering::SeqCst)
+    }
+}
+
+fn read_request(stream: &TcpStream) -> Option<(String, String)> {
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let length = head
+        .lines()
+        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-length")))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((head, String::from_utf8_lossy(&body).into_owned()))
+}
+
+fn respond(mut stream: TcpStream, (status, body): (u16, String)) {
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
+fn base64(input: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = input.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The variables Databricks Apps sets for an app with a Lakebase database resource.
+pub fn databricks_env(principal: &Principal, endpoint: &TokenEndpoint) -> Vec<(String, String)> {
+    [
+        ("DATABRICKS_APP_NAME", "holidays".to_owned()),
+        ("DATABRICKS_HOST", endpoint.url.clone()),
+        ("DATABRICKS_CLIENT_ID", principal.client_id.clone()),
+        ("DATABRICKS_CLIENT_SECRET", principal.secret.clone()),
+        ("DATABRICKS_WORKSPACE_ID", "1234567890".to_owned()),
+        ("PGHOST", "127.0.0.1".to_owned()),
+        ("PGPORT", cluster().port.to_string()),
+        ("PGDATABASE", "databricks_postgres".to_owned()),
+        ("PGUSER", principal.client_id.clone()),
+        ("PGSSLMODE", "require".to_owned()),
+        ("PGAPPNAME", "holidays".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+fn settings(env: &[(String, String)], extra: &[(&str, &str)]) -> holidays::config::Settings {
+    let mut vars: std::collections::HashMap<String, String> = env.iter().cloned().collect();
+    for (k, v) in extra {
+        vars.insert((*k).into(), (*v).into());
+    }
+    holidays::config::Settings::from_lookup(|k| vars.get(k).cloned()).expect("valid settings")
+}
+
+fn start(env: &[(String, String)], extra: &[(&str, &str)]) -> Client {
+    Client::tracked(quiet_rocket(settings(env, extra))).expect("rocket")
+}
+
+fn get(client: &Client, path: &str) -> Status {
+    client.get(path.to_owned()).header(identity(MARIA)).dispatch().status()
+}
+
+fn kill_connections_of(role: &str) {
+    cluster()
+        .admin("databricks_postgres")
+        .batch_execute(&format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"))
+        .expect("terminate");
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
+fn serves_through_lakebase_with_fresh_tokens_as_they_expire() {
+    let principal = Principal::new();
+    let endpoint = TokenEndpoint::start(&principal, 2);
+    let env = databricks_env(&principal, &endpoint);
+    let app = start(&env, &[("HOLIDAYS_DEMO", "1"), ("HOLIDAYS_DB_MAX_LIFETIME_SECS", "1")]);
+    let first_token = endpoint.tokens.lock().unwrap()[0].clone();
+
+    let began = Instant::now();
+    let mut served = 0;
+    while began.elapsed() < Duration::from_secs(6) {
+        assert_eq!(get(&app, "/api/requests"), Status::Ok, "after {:?}", began.elapsed());
+        served += 1;
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert!(endpoint.minted() >= 3, "tokens were renewed as they aged: {} minted", endpoint.minted());
+    assert!(served >= 20);
+
+    // It really is like Lakebase: stale tokens and plain-text connections are refused.
+    let stale = cluster().login(&principal.client_id, &first_token, "require");
+    assert!(stale.is_err(), "a stale token must be refused at login");
+    let current = endpoint.tokens.lock().unwrap().last().cloned().unwrap_or_default();
+    assert!(cluster().login(&principal.client_id, &current, "require").is_ok());
+    assert!(cluster().login(&principal.client_id, &current, "disable").is_err(), "TLS only");
+
+    // The app created its schema, so it owns it: no GRANT was run by hand.
+    let mut admin = cluster().admin("databricks_postgres");
+    #[derive(diesel::QueryableByName)]
+    struct Owner {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        owner: String,
+    }
+    use diesel::RunQueryDsl;
+    let owner: Owner = diesel::sql_query(
+        "SELECT pg_get_userbyid(nspowner)::text AS owner FROM pg_namespace WHERE nspname = 'holidays'",
+    )
+    .get_result(&mut admin)
+    .expect("the holidays schema exists");
+    assert_eq!(owner.owner, principal.client_id);
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
+fn with_the_token_endpoint_down_open_connections_serve_and_new_ones_503() {
+    let principal = Principal::new();
+    let endpoint = TokenEndpoint::start(&principal, 1);
+    let env = databricks_env(&principal, &endpoint);
+    let schema = unique("s");
+    let app = start(
+        &env,
+        &[("HOLIDAYS_PG_SCHEMA", &schema), ("HOLIDAYS_DB_POOL_SIZE", "1"), ("HOLIDAYS_DB_TIMEOUT_MS", "1500")],
+    );
+    assert_eq!(get(&app, "/api/requests"), Status::Ok);
+
+    endpoint.go_down();
+    std::thread::sleep(Duration::from_millis(1200)); // the cached token has expired
+    for _ in 0..3 {
+        assert_eq!(get(&app, "/api/requests"), Status::Ok, "the open connection needs no token");
+    }
+
+    kill_connections_of(&principal.client_id);
+    let res = app.get("/api/requests").header(identity(MARIA)).dispatch();
+    let (status, body) = json_of(res);
+    assert_eq!(status, Status::ServiceUnavailable, "{body}");
+    assert!(body["error"].as_str().unwrap_or_default().contains("database is not answering"), "{body}");
+    assert_eq!(get(&app, "/healthz"), Status::ServiceUnavailable);
+
+    endpoint.come_back();
+    let back = Instant::now();
+    while get(&app, "/healthz") != Status::Ok {
+        assert!(back.elapsed() < Duration::from_secs(15), "not healed 15 s after the endpoint returned");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(get(&app, "/api/requests"), Status::Ok);
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
+fn many_new_connections_share_one_token_request() {
+    let principal = Principal::new();
+    let endpoint = TokenEndpoint::start(&principal, 3);
+    let env = databricks_env(&principal, &endpoint);
+    let schema = unique("s");
+    let settings = settings(
+        &env,
+        &[("HOLIDAYS_PG_SCHEMA", &schema), ("HOLIDAYS_DB_POOL_SIZE", "8"), ("HOLIDAYS_DB_TIMEOUT_MS", "10000")],
+    );
+    std::thread::sleep(Duration::from_millis(2500)); // the start-up token is due for renewal
+    let before = endpoint.minted();
+    let statuses = rocket::execute(async {
+        let client = rocket::local::asynchronous::Client::untracked(quiet_rocket(settings)).await.expect("rocket");
+        let client = &client;
+        let requests = (0..24)
+            .map(|_| async move { client.get("/api/requests").header(identity(MARIA)).dispatch().await.status() });
+        crate::rules::join_all(requests).await
+    });
+    assert!(statuses.iter().all(|s| *s == Status::Ok), "{statuses:?}");
+    assert_eq!(endpoint.minted() - before, 1, "one renewal for all the connections that needed it");
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
+fn a_rejected_secret_stops_start_up_naming_the_variables_and_never_the_secret() {
+    let principal = Principal::new();
+    let endpoint = TokenEndpoint::start(&principal, 60);
+    let mut env = databricks_env(&principal, &endpoint);
+    let wrong = "dose-WRONG-s3cr3t";
+    for (k, v) in env.iter_mut() {
+        if k == "DATABRICKS_CLIENT_SECRET" {
+            *v = wrong.to_owned();
+        }
+    }
+    let Err(message) = holidays::build(settings(&env, &[])) else { panic!("started with a wrong secret") };
+    assert!(message.contains("check DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET"), "{message}");
+    assert!(message.contains("401"), "{message}");
+    assert!(!message.contains(wrong) && !message.contains(&principal.secret), "{message}");
+
+    for (k, v) in env.iter_mut() {
+        if k == "DATABRICKS_HOST" {
+            *v = "http://127.0.0.1:9".to_owned();
+        }
+    }
+    let Err(message) = holidays::build(settings(&env, &[])) else { panic!("started without a token endpoint") };
+    assert!(message.contains("could not be reached"), "{message}");
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
+fn two_instances_starting_together_both_come_up() {
+    let principal = Principal::new();
+    let endpoint = TokenEndpoint::start_shared(&principal, 60);
+    let env = databricks_env(&principal, &endpoint);
+    let schema = unique("s");
+    let instances: Vec<_> = (0..2)
+        .map(|_| {
+            let s = settings(&env, &[("HOLIDAYS_PG_SCHEMA", &schema), ("HOLIDAYS_DEMO", "1")]);
+            std::thread::spawn(move || holidays::build(s).map(drop))
+        })
+        .collect();
+    for instance in instances {
+        instance.join().expect("no panic").expect("both instances start");
+    }
+    let mut admin = cluster().admin("databricks_postgres");
+    admin.batch_execute(&format!("SET search_path TO \"{schema}\"")).expect("schema");
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    use diesel::RunQueryDsl;
+    let count =
+        |sql: &str| diesel::sql_query(sql).get_result::<N>(&mut cluster().admin("databricks_postgres")).map(|r| r.n);
+    let migrations =
+        count(&format!("SELECT count(*) AS n FROM \"{schema}\".__diesel_schema_migrations")).expect("count");
+    assert_eq!(migrations, 2, "each migration applied once");
+    let people = count(&format!("SELECT count(*) AS n FROM \"{schema}\".people")).expect("count");
+    assert_eq!(people, 7, "the demo data loaded once");
+    let app = start(&env, &[("HOLIDAYS_PG_SCHEMA", &schema)]);
+    assert_eq!(get(&app, "/healthz"), Status::Ok);
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
+fn printed_grants_give_another_role_exactly_the_access_asked_for() {
+    let principal = Principal::new();
+    let endpoint = TokenEndpoint::start(&principal, 60);
+    let env = databricks_env(&principal, &endpoint);
+    let schema = unique("s");
+    let app = start(&env, &[("HOLIDAYS_PG_SCHEMA", &schema), ("HOLIDAYS_DEMO", "1")]);
+    assert_eq!(get(&app, "/healthz"), Status::Ok);
+
+    let reader = Principal::new();
+    cluster()
+        .admin("databricks_postgres")
+        .batch_execute(&format!("ALTER ROLE \"{}\" PASSWORD 'reader-pw'", reader.client_id))
+        .expect("reader password");
+    let out = Command::new(env!("CARGO_BIN_EXE_holidays"))
+        .env_clear()
+        .env("DATABASE_URL", "postgres://unused@127.0.0.1/none")
+        .env("HOLIDAYS_PG_SCHEMA", &schema)
+        .args(["print-grants", &reader.client_id, "--read-only"])
+        .output()
+        .expect("run holidays");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let grants = String::from_utf8_lossy(&out.stdout).into_owned();
+
+    // Run as the app's own role, which owns the schema: what an admin would paste.
+    let token = endpoint.tokens.lock().unwrap().last().cloned().unwrap_or_default();
+    let mut app_role = cluster().login(&principal.client_id, &token, "require").expect("app login");
+    app_role.batch_execute(&grants).expect("the printed grants run");
+
+    let mut as_reader = cluster().login(&reader.client_id, "reader-pw", "require").expect("reader login");
+    as_reader.batch_execute(&format!("SELECT * FROM \"{schema}\".holiday_requests")).expect("the reader can read");
+    let write = as_reader.batch_execute(&format!("UPDATE \"{schema}\".holiday_requests SET status = 'Approved'"));
+    assert!(write.is_err(), "read-only means read-only");
+}
