@@ -1,6 +1,7 @@
 //! Rebuilds when the embedded migrations change, and switches on the test suites that need
-//! something from outside: the Postgres tests when `TEST_DATABASE_URL` is set, the browser tests
-//! when chromedriver is installed. Where they are off they are ignored with the reason, never
+//! something from outside: the Postgres tests when `TEST_DATABASE_URL` is set, the deployed
+//! folder's test when `HOLIDAYS_APP_DIR` names one, the browser tests when chromedriver is
+//! installed. Where they are off they are ignored with the reason, never
 //! passed empty.
 
 use std::path::Path;
@@ -11,6 +12,12 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
     if std::env::var_os("TEST_DATABASE_URL").is_some_and(|v| !v.is_empty()) {
         println!("cargo::rustc-cfg=postgres_tests");
+    }
+
+    println!("cargo::rerun-if-env-changed=HOLIDAYS_APP_DIR");
+    println!("cargo::rustc-check-cfg=cfg(deploy_tests)");
+    if std::env::var_os("HOLIDAYS_APP_DIR").is_some_and(|v| !v.is_empty()) {
+        println!("cargo::rustc-cfg=deploy_tests");
     }
 
     println!("cargo::rerun-if-env-changed=CHROMEDRIVER");

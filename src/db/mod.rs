@@ -243,7 +243,8 @@ fn migrate(conn: &mut DbConnection, target: &DatabaseTarget) -> Result<(), Strin
                 quote_ident(schema)
             ))
             .map_err(|e| failed(&e))?;
-            let result = pg.run_pending_migrations(PG_MIGRATIONS).map(drop).map_err(|e| failed(&e));
+            let result = schema_is_ours(pg, schema)
+                .and_then(|()| pg.run_pending_migrations(PG_MIGRATIONS).map(drop).map_err(|e| failed(&e)));
             pg.batch_execute(&format!("SELECT pg_advisory_unlock(hashtext({key}))")).map_err(|e| failed(&e))?;
             result
         }
@@ -254,6 +255,38 @@ fn migrate(conn: &mut DbConnection, target: &DatabaseTarget) -> Result<(), Strin
         #[allow(unreachable_patterns)]
         _ => Err("the connection does not match the configured backend".into()),
     }
+}
+
+/// The most common Lakebase permission problem is a schema made by somebody else (by hand, as
+/// the walkthrough does): say so plainly, with the ways out, instead of a bare SQL error.
+#[cfg(feature = "postgres")]
+fn schema_is_ours(pg: &mut diesel::PgConnection, schema: &str) -> Result<(), String> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Rights {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        can_create: bool,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        me: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        owner: String,
+    }
+    let rights: Rights = diesel::sql_query(
+        "SELECT has_schema_privilege(current_user, n.oid, 'CREATE') AS can_create, current_user::text AS me, \
+         pg_get_userbyid(n.nspowner)::text AS owner FROM pg_namespace n WHERE n.nspname = $1",
+    )
+    .bind::<diesel::sql_types::Text, _>(schema)
+    .get_result(pg)
+    .map_err(|e| format!("cannot check the schema {schema}: {e}"))?;
+    if rights.can_create {
+        return Ok(());
+    }
+    let (s, me, owner) = (quote_ident(schema), quote_ident(&rights.me), quote_ident(&rights.owner));
+    Err(format!(
+        "the schema {s} belongs to the role {owner}, and this app's role {me} cannot create tables in it. \
+         Let the app own it (as {owner}: ALTER SCHEMA {s} OWNER TO {me}), or grant it CREATE and USAGE \
+         on the schema and ownership of its tables, or set HOLIDAYS_PG_SCHEMA to a schema of the app's own"
+    ))
 }
 
 /// Runs `work` in a transaction that holds the write lock from its first statement.

@@ -28,20 +28,44 @@ pub enum Tone {
     Error,
 }
 
-pub fn alert(tone: Tone, message: &str) -> Markup {
-    let (class, role) = match tone {
+fn alert_class_and_role(tone: Tone) -> (&'static str, &'static str) {
+    match tone {
         Tone::Ok => ("alert alert-ok", "status"),
         Tone::Error => ("alert alert-error", "alert"),
-    };
+    }
+}
+
+pub fn alert(tone: Tone, message: &str) -> Markup {
+    let (class, role) = alert_class_and_role(tone);
     html! { div class=(class) role=(role) { (message) } }
 }
 
+/// A message at the top of a form that was just swapped in. It takes the focus (htmx honours
+/// `autofocus` in swapped content), so that keyboard and screen reader users are not left on a
+/// button that is gone.
+pub fn focused_alert(tone: Tone, message: &str) -> Markup {
+    let (class, role) = alert_class_and_role(tone);
+    html! { div class=(class) role=(role) tabindex="-1" autofocus { (message) } }
+}
+
 /// The number of requests waiting, in the navigation. `oob` marks it for an out-of-band swap.
+/// The word is there for screen readers (an `aria-label` on a plain `span` is not read).
 pub fn pending_count(n: i64, oob: bool) -> Markup {
     html! {
-        span #pending-count .count hx-swap-oob=[oob.then_some("true")] aria-label=(format!("{n} waiting")) { (n) }
+        span #pending-count .count hx-swap-oob=[oob.then_some("true")] { (n) span .visually-hidden { " waiting" } }
     }
 }
+
+/// The tab icon, inline so that the browser asks for no `/favicon.ico`: a calendar with a tick.
+const FAVICON: &str = concat!(
+    "data:image/svg+xml;base64,",
+    "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAzMiAzMiI+PHJlY3Qgd2lkdGg9IjMyIiBoZWln",
+    "aHQ9IjMyIiByeD0iNyIgZmlsbD0iIzBiNWE3MyIvPjxyZWN0IHg9IjYiIHk9IjgiIHdpZHRoPSIyMCIgaGVpZ2h0PSIxOCIgcng9IjMiIGZp",
+    "bGw9IiNmZmYiLz48cmVjdCB4PSI2IiB5PSI4IiB3aWR0aD0iMjAiIGhlaWdodD0iNiIgcng9IjMiIGZpbGw9IiNiZmUwZWEiLz48cmVjdCB4",
+    "PSI2IiB5PSIxMSIgd2lkdGg9IjIwIiBoZWlnaHQ9IjMiIGZpbGw9IiNiZmUwZWEiLz48cGF0aCBkPSJNMTEgMTkuNWwzLjIgMy4yIDYuNi02",
+    "LjYiIHN0cm9rZT0iIzExNjMyOSIgc3Ryb2tlLXdpZHRoPSIyLjYiIGZpbGw9Im5vbmUiIHN0cm9rZS1saW5lY2FwPSJyb3VuZCIgc3Ryb2tl",
+    "LWxpbmVqb2luPSJyb3VuZCIvPjwvc3ZnPg==",
+);
 
 /// htmx swaps error answers too (they carry the message to show), and adds no inline styles,
 /// which the Content-Security-Policy would refuse.
@@ -56,10 +80,12 @@ pub fn page(title: &str, chrome: Option<&Chrome>, section: Section, flash: Optio
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="htmx-config" content=(HTMX_CONFIG);
                 title { (title) " · Holidays" }
+                link rel="icon" href=(FAVICON);
                 link rel="stylesheet" href=(crate::web::assets::CSS_URL);
                 script src=(crate::web::assets::HTMX_URL) defer {}
             }
             body {
+                a .skip-link href="#main" { "Skip to the main content" }
                 @if let Some(c) = chrome {
                     @if c.auth == AuthMode::Dev { (dev_banner(c)) }
                 }
@@ -77,7 +103,7 @@ pub fn page(title: &str, chrome: Option<&Chrome>, section: Section, flash: Optio
                         p .identity { "Signed in as " strong { (c.name) } " (" (c.email) ")" }
                     }
                 }
-                main .container {
+                main #main .container tabindex="-1" {
                     div #flash aria-live="polite" { @if let Some(f) = flash { (f) } }
                     (body)
                 }

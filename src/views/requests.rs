@@ -1,6 +1,6 @@
 //! Request components: the badge, the form, a row in each list, the details.
 
-use super::layout::{Tone, alert};
+use super::layout::{Tone, focused_alert};
 use super::{date, timestamp};
 use crate::actions::{Listed, RequestInput};
 use crate::domain::Status;
@@ -12,7 +12,7 @@ use maud::{Markup, html};
 /// The status in words with a symbol, so colour is never the only signal.
 pub fn badge(status: Status) -> Markup {
     let (class, symbol) = match status {
-        Status::Pending => ("badge badge-pending", "⏳"),
+        Status::Pending => ("badge badge-pending", "◷"),
         Status::Approved => ("badge badge-approved", "✓"),
         Status::Declined => ("badge badge-declined", "✗"),
         Status::Cancelled => ("badge badge-cancelled", "⊘"),
@@ -23,7 +23,7 @@ pub fn badge(status: Status) -> Markup {
 fn dates(r: &HolidayRequest) -> Markup {
     let days = r.range().working_days();
     html! {
-        (date(r.start_date)) " – " (date(r.end_date))
+        span .nowrap { (date(r.start_date)) } " – " span .nowrap { (date(r.end_date)) }
         br;
         small .muted { (days) " working " @if days == 1 { "day" } @else { "days" } }
     }
@@ -49,7 +49,7 @@ pub fn request_form(input: &RequestInput, error: Option<&AppError>, done: Option
             div .field {
                 label for=(name) { (label) }
                 input #(name) type=(kind) name=(name) value=(value) required
-                    aria-invalid=[err.map(|_| "true")] aria-describedby=[err.map(|_| err_id.as_str())];
+                    aria-invalid=[err.map(|_| "true")] aria-describedby=[err.map(|_| err_id.as_str())] autofocus[err.is_some()];
                 @if let Some(m) = err { p .field-error id=(err_id) { "⚠ " (m) } }
             }
         }
@@ -58,14 +58,15 @@ pub fn request_form(input: &RequestInput, error: Option<&AppError>, done: Option
     html! {
         form #request-form .request-form method="post" action="/requests"
             hx-post="/requests" hx-target="this" hx-swap="outerHTML" {
-            @if let Some(m) = done { (alert(Tone::Ok, m)) }
-            @if let Some(e) = general { (alert(Tone::Error, e.message())) }
+            @if let Some(m) = done { (focused_alert(Tone::Ok, m)) }
+            @if let Some(e) = general { (focused_alert(Tone::Error, e.message())) }
             (field("start_date", "First day off", "date", &input.start_date))
             (field("end_date", "Last day off", "date", &input.end_date))
             div .field {
                 label for="comment" { "Comment for your manager (optional)" }
                 textarea #comment name="comment" rows="2" maxlength="1000"
-                    aria-invalid=[comment_error.map(|_| "true")] aria-describedby=[comment_error.map(|_| "comment-error")] {
+                    aria-invalid=[comment_error.map(|_| "true")] aria-describedby=[comment_error.map(|_| "comment-error")]
+                    autofocus[comment_error.is_some()] {
                     (input.comment.as_deref().unwrap_or(""))
                 }
                 @if let Some(m) = comment_error { p .field-error #comment-error { "⚠ " (m) } }
@@ -75,12 +76,17 @@ pub fn request_form(input: &RequestInput, error: Option<&AppError>, done: Option
     }
 }
 
+/// The link to a request's page: "#7" to the eye, "Request #7" in a list of links.
+fn request_link(id: i32) -> Markup {
+    html! { a href=(format!("/requests/{id}")) { span .visually-hidden { "Request " } "#" (id) } }
+}
+
 /// A row of the employee's own list.
 pub fn my_row(item: &Listed, message: Option<&(Tone, String)>) -> Markup {
     let r = &item.request;
     html! {
         tr #(format!("request-{}", r.request_id)) .request-row .just-changed[message.is_some()] {
-            td { a href=(format!("/requests/{}", r.request_id)) { "#" (r.request_id) } }
+            td { (request_link(r.request_id)) }
             td { (dates(r)) }
             td { (badge(r.status)) }
             td { (r.manager_note.as_deref().unwrap_or("")) }
@@ -100,7 +106,9 @@ pub fn my_row(item: &Listed, message: Option<&(Tone, String)>) -> Markup {
 
 pub fn my_table(items: &[Listed], next: Option<Cursor>) -> Markup {
     html! {
-        @if items.is_empty() { p #my-empty .muted { "You have not asked for any time off yet." } }
+        // Always there (hidden when not true) for the out-of-band delete when a first row arrives,
+        // which htmx reports as an error when it finds nothing to delete.
+        p #my-empty .muted hidden[!items.is_empty()] { "You have not asked for any time off yet." }
         div .table-wrap {
             table .requests {
                 caption .visually-hidden { "Your holiday requests" }
@@ -120,7 +128,7 @@ pub fn queue_row(item: &Listed, message: Option<&(Tone, String)>, kept_note: Opt
     let id = r.request_id;
     html! {
         tr #(format!("request-{id}")) .request-row .just-changed[message.is_some()] {
-            td { a href=(format!("/requests/{id}")) { "#" (id) } }
+            td { (request_link(id)) }
             td { (r.employee_name) @if let Some(e) = &r.requester_email { br; small .muted { (e) } } }
             td {
                 (dates(r))
@@ -137,7 +145,7 @@ pub fn queue_row(item: &Listed, message: Option<&(Tone, String)>, kept_note: Opt
                         hx-post=(format!("/requests/{id}/decision")) hx-target="closest tr" hx-swap="outerHTML" {
                         input type="hidden" name="back" value="queue";
                         label .visually-hidden for=(format!("note-{id}")) { "Note to " (r.employee_name) " (optional)" }
-                        input .note #(format!("note-{id}")) name="note" maxlength="1000"
+                        input .note #(format!("note-{id}")) name="note" maxlength="1000" autocomplete="off"
                             placeholder="Add a comment (optional)…" value=(kept_note.unwrap_or(""));
                         button type="submit" .approve name="decision" value="Approved"
                             aria-label=(format!("Approve request #{id} from {}", r.employee_name)) { "Approve" }
@@ -156,7 +164,7 @@ fn decided_by(r: &HolidayRequest) -> Markup {
     html! {
         @if let Some(note) = &r.manager_note { p { "“" (note) "”" } }
         @if let (Some(by), Some(at)) = (&r.decided_by, r.decided_at) {
-            small .muted { (r.status.as_str()) " by " (by) ", " (timestamp(at)) }
+            small .muted { (r.status.as_str()) " by " (by) ", " span .nowrap { (timestamp(at)) } }
         }
     }
 }
@@ -179,7 +187,7 @@ pub fn queue_table(items: &[Listed], status: Option<Status>, next: Option<Cursor
     let status_param = status.map_or("all".to_owned(), |s| s.as_str().to_owned());
     html! {
         @if let Some(after) = poll_after { (queue_poller(after, &status_param)) }
-        @if items.is_empty() { p #queue-empty .muted { "Nothing here: no requests match this filter." } }
+        p #queue-empty .muted hidden[!items.is_empty()] { "Nothing here: no requests match this filter." }
         div .table-wrap {
             table .requests {
                 caption .visually-hidden { "Requests from your team" }

@@ -167,7 +167,9 @@ async fn submit(
                 HttpStatus::Ok,
                 html! {
                     (rv::request_form(&RequestInput::default(), None, Some(&message)))
-                    tbody hx-swap-oob="afterbegin:#my-requests" { (rv::my_row(&item, None)) }
+                    // Table parts come in a template: parsed bare after the form, the HTML parser
+                    // would drop the tbody and row tags.
+                    template { tbody hx-swap-oob="afterbegin:#my-requests" { (rv::my_row(&item, None)) } }
                     p #my-empty hx-swap-oob="delete" {}
                 },
             ))

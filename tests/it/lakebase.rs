@@ -30,10 +30,10 @@ impl Cluster {
     }
 
     /// Logs in over TCP as Lakebase clients do.
-    pub fn login(&self, role: &str, password: &str, sslmode: &str) -> Result<diesel::PgConnection, String> {
+    pub fn login(&self, p: &Principal, password: &str, sslmode: &str) -> Result<diesel::PgConnection, String> {
         let url = format!(
-            "host=127.0.0.1 port={} dbname=databricks_postgres user='{role}' password='{password}' sslmode={sslmode}",
-            self.port
+            "host=127.0.0.1 port={} dbname={} user='{}' password='{password}' sslmode={sslmode}",
+            self.port, p.database, p.client_id
         );
         diesel::PgConnection::establish(&url).map_err(|e| e.to_string())
     }
@@ -137,24 +137,38 @@ fn start_cluster() -> Result<Cluster, String> {
 pub struct Principal {
     pub client_id: String,
     pub secret: String,
+    /// The database its app's resource points at.
+    pub database: String,
 }
 
 impl Principal {
+    /// A principal for `databricks_postgres`; give each a schema of its own.
     pub fn new() -> Principal {
+        Principal::for_database("databricks_postgres")
+    }
+
+    /// A principal with a database of its own, for a test that needs the default schema name.
+    pub fn with_own_database() -> Principal {
+        let database = unique("db");
+        cluster().admin("postgres").batch_execute(&format!("CREATE DATABASE {database}")).expect("create database");
+        Principal::for_database(&database)
+    }
+
+    fn for_database(database: &str) -> Principal {
         let n = unique("p");
         let hex: String = format!("{:x}", fnv(&n)).chars().cycle().take(32).collect();
         let client_id = format!("{}-{}-4{}-8{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..32]);
         // Concurrent GRANTs on one database collide ("tuple concurrently updated").
         static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
         let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-        let mut admin = cluster().admin("databricks_postgres");
+        let mut admin = cluster().admin(database);
         // What adding the database resource to an app does: the role, and CONNECT and CREATE.
         admin
             .batch_execute(&format!(
-                "CREATE ROLE \"{client_id}\" LOGIN; GRANT CONNECT, CREATE ON DATABASE databricks_postgres TO \"{client_id}\";"
+                "CREATE ROLE \"{client_id}\" LOGIN; GRANT CONNECT, CREATE ON DATABASE {database} TO \"{client_id}\";"
             ))
             .expect("create the principal's role");
-        Principal { client_id, secret: format!("dose{}", fnv(&n)) }
+        Principal { client_id, secret: format!("dose{}", fnv(&n)), database: database.to_owned() }
     }
 }
 
@@ -308,7 +322,7 @@ pub fn databricks_env(principal: &Principal, endpoint: &TokenEndpoint) -> Vec<(S
         ("DATABRICKS_WORKSPACE_ID", "1234567890".to_owned()),
         ("PGHOST", "127.0.0.1".to_owned()),
         ("PGPORT", cluster().port.to_string()),
-        ("PGDATABASE", "databricks_postgres".to_owned()),
+        ("PGDATABASE", principal.database.clone()),
         ("PGUSER", principal.client_id.clone()),
         ("PGSSLMODE", "require".to_owned()),
         ("PGAPPNAME", "holidays".to_owned()),
@@ -344,7 +358,7 @@ fn kill_connections_of(role: &str) {
 #[test]
 #[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
 fn serves_through_lakebase_with_fresh_tokens_as_they_expire() {
-    let principal = Principal::new();
+    let principal = Principal::with_own_database();
     let endpoint = TokenEndpoint::start(&principal, 2);
     let env = databricks_env(&principal, &endpoint);
     let app = start(&env, &[("HOLIDAYS_DEMO", "1"), ("HOLIDAYS_DB_MAX_LIFETIME_SECS", "1")]);
@@ -361,14 +375,14 @@ fn serves_through_lakebase_with_fresh_tokens_as_they_expire() {
     assert!(served >= 20);
 
     // It really is like Lakebase: stale tokens and plain-text connections are refused.
-    let stale = cluster().login(&principal.client_id, &first_token, "require");
+    let stale = cluster().login(&principal, &first_token, "require");
     assert!(stale.is_err(), "a stale token must be refused at login");
     let current = endpoint.tokens.lock().unwrap().last().cloned().unwrap_or_default();
-    assert!(cluster().login(&principal.client_id, &current, "require").is_ok());
-    assert!(cluster().login(&principal.client_id, &current, "disable").is_err(), "TLS only");
+    assert!(cluster().login(&principal, &current, "require").is_ok());
+    assert!(cluster().login(&principal, &current, "disable").is_err(), "TLS only");
 
     // The app created its schema, so it owns it: no GRANT was run by hand.
-    let mut admin = cluster().admin("databricks_postgres");
+    let mut admin = cluster().admin(&principal.database);
     #[derive(diesel::QueryableByName)]
     struct Owner {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -530,11 +544,110 @@ fn printed_grants_give_another_role_exactly_the_access_asked_for() {
 
     // Run as the app's own role, which owns the schema: what an admin would paste.
     let token = endpoint.tokens.lock().unwrap().last().cloned().unwrap_or_default();
-    let mut app_role = cluster().login(&principal.client_id, &token, "require").expect("app login");
+    let mut app_role = cluster().login(&principal, &token, "require").expect("app login");
     app_role.batch_execute(&grants).expect("the printed grants run");
 
-    let mut as_reader = cluster().login(&reader.client_id, "reader-pw", "require").expect("reader login");
+    let mut as_reader = cluster().login(&reader, "reader-pw", "require").expect("reader login");
     as_reader.batch_execute(&format!("SELECT * FROM \"{schema}\".holiday_requests")).expect("the reader can read");
     let write = as_reader.batch_execute(&format!("UPDATE \"{schema}\".holiday_requests SET status = 'Approved'"));
     assert!(write.is_err(), "read-only means read-only");
+}
+
+/// A plain HTTP/1.1 GET, as the platform's health check would make it.
+fn http_get(port: u16, path: &str, email: Option<&str>) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let identity = email.map(|e| format!("X-Forwarded-Email: {e}\r\n")).unwrap_or_default();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n{identity}Connection: close\r\n\r\n").ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    let status = answer.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, answer))
+}
+
+/// The `name`/`value` pairs of an app.yaml `env:` list (`valueFrom` ones are the platform's).
+fn app_yaml_values(text: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let mut name: Option<String> = None;
+    for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
+        if let Some(n) = line.strip_prefix("- name:") {
+            name = Some(n.trim().trim_matches('"').to_owned());
+        } else if let (Some(v), Some(n)) = (line.strip_prefix("value:"), name.take()) {
+            pairs.push((n, v.trim().trim_matches('"').to_owned()));
+        }
+    }
+    pairs
+}
+
+#[test]
+#[cfg_attr(not(deploy_tests), ignore = "set HOLIDAYS_APP_DIR to a folder built by scripts/build-app.sh to run this")]
+#[cfg_attr(all(deploy_tests, not(postgres_tests)), ignore = "set TEST_DATABASE_URL too: this needs the Postgres tools")]
+fn the_deployed_folder_runs_with_only_what_databricks_sets() {
+    let dir = PathBuf::from(std::env::var("HOLIDAYS_APP_DIR").expect("HOLIDAYS_APP_DIR"));
+    let principal = Principal::with_own_database();
+    let endpoint = TokenEndpoint::start(&principal, 3600);
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+    let app_yaml = std::fs::read_to_string(dir.join("app.yaml")).expect("app.yaml in the folder");
+
+    let mut cmd = Command::new("sh");
+    cmd.arg("start.sh").current_dir(&dir).env_clear().env("PATH", "/usr/bin:/bin");
+    cmd.envs(databricks_env(&principal, &endpoint)).env("DATABRICKS_APP_PORT", port.to_string());
+    cmd.envs(app_yaml_values(&app_yaml));
+    let started = Instant::now();
+    let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start.sh runs");
+
+    let mut first_ok = None;
+    while started.elapsed() < Duration::from_secs(30) {
+        if let Some((200, _)) = http_get(port, "/healthz", None) {
+            first_ok = Some(started.elapsed());
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            let _ = child.stderr.take().map(|mut e| e.read_to_string(&mut err));
+            panic!("the app exited with {status}: {err}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let first_ok = first_ok.expect("the deployed app answers /healthz within 30 s");
+    eprintln!("deployed folder: first 200 from /healthz {first_ok:?} after start");
+
+    assert_eq!(http_get(port, "/api/requests", None).map(|r| r.0), Some(401), "proxy identity");
+    assert_eq!(http_get(port, "/api/requests", Some("someone@example.com")).map(|r| r.0), Some(200));
+    let (_, page) = http_get(port, "/", Some("someone@example.com")).expect("page");
+    assert!(page.contains("/static/htmx.min.js") && !page.contains("Development identity"));
+    assert_eq!(http_get(port, "/static/app.css", None).map(|r| r.0), Some(200), "assets are in the binary");
+
+    let term = Instant::now();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            assert!(status.success(), "a clean exit on SIGTERM: {status}");
+            break;
+        }
+        assert!(term.elapsed() < Duration::from_secs(10), "still running 10 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("deployed folder: exited {:?} after SIGTERM", term.elapsed());
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
+fn a_schema_made_by_another_role_is_explained_not_just_refused() {
+    let schema = unique("s");
+    let owner = Principal::new();
+    let owner_endpoint = TokenEndpoint::start(&owner, 60);
+    let app = start(&databricks_env(&owner, &owner_endpoint), &[("HOLIDAYS_PG_SCHEMA", &schema)]);
+    assert_eq!(get(&app, "/healthz"), Status::Ok);
+
+    let newcomer = Principal::new();
+    let endpoint = TokenEndpoint::start(&newcomer, 60);
+    let s = settings(&databricks_env(&newcomer, &endpoint), &[("HOLIDAYS_PG_SCHEMA", &schema)]);
+    let Err(message) = holidays::build(s) else { panic!("migrated a schema it cannot create tables in") };
+    assert!(
+        message.contains(&format!("the schema \"{schema}\" belongs to the role \"{}\"", owner.client_id)),
+        "{message}"
+    );
+    assert!(message.contains(&format!("ALTER SCHEMA \"{schema}\" OWNER TO \"{}\"", newcomer.client_id)), "{message}");
+    assert!(message.contains("HOLIDAYS_PG_SCHEMA"), "{message}");
 }
