@@ -58,29 +58,16 @@ pub fn submit(
         }
         let name = Person::find(conn, &who.email)?.map_or_else(|| who.email.clone(), |p| p.display_name);
         let name: String = name.chars().take(255).collect();
-        let request = HolidayRequest::insert(
+        Ok(HolidayRequest::submit(
             conn,
             NewRequest {
                 employee_name: &name,
                 requester_email: &who.email,
-                start_date: range.start,
-                end_date: range.end,
-                status: Status::Pending.as_str(),
+                range,
                 comment: comment.as_deref(),
                 created_at: now.0,
             },
-        )?;
-        Event::record(
-            conn,
-            NewEvent {
-                request_id: request.request_id,
-                actor_email: &who.email,
-                action: "Submitted",
-                note: comment.as_deref(),
-                created_at: now.0,
-            },
-        )?;
-        Ok(request)
+        )?)
     })
 }
 
@@ -96,12 +83,8 @@ pub fn decide(
         .ok_or_else(|| Invalid::new("decision", "The decision must be Approved or Declined."))?;
     let note = optional_text("note", "note", note)?;
     write_transaction(conn, |conn| {
-        let request = HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))?;
-        let manager = manager_of(conn, &request)?;
-        let owner = Ownership { requester: request.requester_email.as_deref(), manager: manager.as_deref() };
-        if !who.may_view(&owner) {
-            return Err(AppError::not_found(id));
-        }
+        let (request, manager) = visible_request(conn, who, id)?;
+        let owner = ownership(&request, &manager);
         who.may_decide(&owner)?;
         if !HolidayRequest::decide_if_pending(conn, id, decision.status(), note.as_deref(), &who.email, now.0)? {
             let current = HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))?;
@@ -123,12 +106,8 @@ pub fn decide(
 
 pub fn cancel(conn: &mut DbConnection, who: &Actor, id: i32, now: Now) -> Result<HolidayRequest, AppError> {
     write_transaction(conn, |conn| {
-        let request = HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))?;
-        let manager = manager_of(conn, &request)?;
-        let owner = Ownership { requester: request.requester_email.as_deref(), manager: manager.as_deref() };
-        if !who.may_view(&owner) {
-            return Err(AppError::not_found(id));
-        }
+        let (request, manager) = visible_request(conn, who, id)?;
+        let owner = ownership(&request, &manager);
         if let Err(refusal) = who.may_cancel(&owner, request.status, request.start_date, now.today()) {
             return Err(match AppError::from(refusal) {
                 AppError::Conflict(why) if request.status != Status::Pending => {
@@ -159,6 +138,25 @@ pub fn already_settled(r: &HolidayRequest) -> String {
         }
         _ => format!("Request #{} is already {verb}.", r.request_id),
     }
+}
+
+/// A request and its requester's manager, if the reader may see it; those who may not are told
+/// it does not exist, so ids reveal nothing.
+fn visible_request(
+    conn: &mut DbConnection,
+    who: &Actor,
+    id: i32,
+) -> Result<(HolidayRequest, Option<String>), AppError> {
+    let request = HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))?;
+    let manager = manager_of(conn, &request)?;
+    if !who.may_view(&ownership(&request, &manager)) {
+        return Err(AppError::not_found(id));
+    }
+    Ok((request, manager))
+}
+
+fn ownership<'a>(request: &'a HolidayRequest, manager: &'a Option<String>) -> Ownership<'a> {
+    Ownership { requester: request.requester_email.as_deref(), manager: manager.as_deref() }
 }
 
 fn manager_of(conn: &mut DbConnection, r: &HolidayRequest) -> QueryResult<Option<String>> {
@@ -298,12 +296,7 @@ pub fn describe_one(
 
 /// One request with its history, if the reader may see it.
 pub fn details(conn: &mut DbConnection, who: &Actor, id: i32, now: Now) -> Result<(Listed, Vec<Event>), AppError> {
-    let request = HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))?;
-    let manager = manager_of(conn, &request)?;
-    let owner = Ownership { requester: request.requester_email.as_deref(), manager: manager.as_deref() };
-    if !who.may_view(&owner) {
-        return Err(AppError::not_found(id));
-    }
+    let (request, _) = visible_request(conn, who, id)?;
     let events = Event::for_request(conn, id)?;
     Ok((describe_one(conn, who, request, now)?, events))
 }

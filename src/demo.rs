@@ -3,11 +3,10 @@
 
 use crate::actions::Now;
 use crate::db::{DbConnection, take_turns, write_transaction};
-use crate::domain::Status;
+use crate::domain::DateRange;
 use crate::error::AppError;
-use crate::models::event::NewEvent;
 use crate::models::request::NewRequest;
-use crate::models::{Event, HolidayRequest, Person};
+use crate::models::{HolidayRequest, Person};
 use crate::schema::{holiday_requests, people};
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -56,28 +55,10 @@ pub fn load_if_empty(conn: &mut DbConnection, now: Now) -> Result<bool, AppError
             let date = |s: &str| {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| AppError::Internal(format!("demo date {s}: {e}")))
             };
-            let request = HolidayRequest::insert(
-                conn,
-                NewRequest {
-                    employee_name: name,
-                    requester_email: email,
-                    start_date: date(start)?,
-                    end_date: date(end)?,
-                    status: Status::Pending.as_str(),
-                    comment: None,
-                    created_at: now.0,
-                },
-            )?;
-            Event::record(
-                conn,
-                NewEvent {
-                    request_id: request.request_id,
-                    actor_email: email,
-                    action: "Submitted",
-                    note: None,
-                    created_at: now.0,
-                },
-            )?;
+            let range = DateRange::new(date(start)?, date(end)?)?;
+            let new =
+                NewRequest { employee_name: name, requester_email: email, range, comment: None, created_at: now.0 };
+            HolidayRequest::submit(conn, new)?;
         }
         Ok(true)
     })

@@ -2,6 +2,8 @@
 
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::{DateRange, Status};
+use crate::models::Event;
+use crate::models::event::NewEvent;
 use crate::schema::{holiday_requests as hr, people};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -25,14 +27,11 @@ pub struct HolidayRequest {
     pub decided_at: Option<NaiveDateTime>,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = hr)]
+/// A request being made; it starts pending.
 pub struct NewRequest<'a> {
     pub employee_name: &'a str,
     pub requester_email: &'a str,
-    pub start_date: NaiveDate,
-    pub end_date: NaiveDate,
-    pub status: &'a str,
+    pub range: DateRange,
     pub comment: Option<&'a str>,
     pub created_at: NaiveDateTime,
 }
@@ -103,9 +102,33 @@ impl HolidayRequest {
         hr::table.find(id).select(HolidayRequest::as_select()).first(conn).optional()
     }
 
-    pub fn insert(conn: &mut DbConnection, new: NewRequest) -> QueryResult<HolidayRequest> {
+    /// Records a new pending request and its "Submitted" event; call it inside a transaction so
+    /// that neither is written without the other.
+    pub fn submit(conn: &mut DbConnection, new: NewRequest) -> QueryResult<HolidayRequest> {
         // `as_returning()` is not available across backends; the struct follows the table's column order.
-        diesel::insert_into(hr::table).values(new).returning(hr::all_columns).get_result(conn)
+        let request: HolidayRequest = diesel::insert_into(hr::table)
+            .values((
+                hr::employee_name.eq(new.employee_name),
+                hr::requester_email.eq(new.requester_email),
+                hr::start_date.eq(new.range.start),
+                hr::end_date.eq(new.range.end),
+                hr::status.eq(Status::Pending.as_str()),
+                hr::comment.eq(new.comment),
+                hr::created_at.eq(new.created_at),
+            ))
+            .returning(hr::all_columns)
+            .get_result(conn)?;
+        Event::record(
+            conn,
+            NewEvent {
+                request_id: request.request_id,
+                actor_email: new.requester_email,
+                action: "Submitted",
+                note: new.comment,
+                created_at: new.created_at,
+            },
+        )?;
+        Ok(request)
     }
 
     /// The person's pending or approved requests that share a day with `range`.
