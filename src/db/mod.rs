@@ -35,6 +35,7 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 /// from the configuration instead of guessing from the URL, and sets each session up.
 pub struct Connector {
     target: DatabaseTarget,
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     credentials: Arc<Credentials>,
     max_lifetime: std::time::Duration,
 }
@@ -112,6 +113,7 @@ impl ManageConnection for Connector {
 pub type Pool = r2d2::Pool<Connector>;
 
 /// Adds the password to a libpq connection string, in URL or `key=value` form.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 fn with_password(conninfo: &str, password: Option<&Secret>) -> String {
     let Some(password) = password else { return conninfo.to_owned() };
     if conninfo.starts_with("postgres://") || conninfo.starts_with("postgresql://") {
@@ -327,13 +329,13 @@ pub fn write_transaction<T>(
 /// a transaction-scoped advisory lock.
 #[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
 pub fn take_turns(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
-    use diesel::RunQueryDsl;
     match conn {
         #[cfg(feature = "postgres")]
-        DbConnection::Pg(pg) => diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(key)
-            .execute(pg)
-            .map(drop),
+        DbConnection::Pg(pg) => diesel::RunQueryDsl::execute(
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))").bind::<diesel::sql_types::Text, _>(key),
+            pg,
+        )
+        .map(drop),
         #[allow(unreachable_patterns)]
         _ => Ok(()),
     }
