@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -180,9 +180,15 @@ fn fnv(s: &str) -> u64 {
 pub struct TokenEndpoint {
     pub url: String,
     pub minted: Arc<AtomicUsize>,
+    /// Workspace tokens, oldest first.
     pub tokens: Arc<Mutex<Vec<String>>>,
+    /// Database credentials minted by the credential APIs, oldest first.
+    pub db_tokens: Arc<Mutex<Vec<String>>>,
+    /// Every request received, answered or not.
+    pub requests: Arc<AtomicUsize>,
     down: Arc<AtomicBool>,
-    lifetime: Arc<AtomicU64>,
+    /// Requests still to be answered 503 before the endpoint behaves again.
+    fail_next: Arc<AtomicUsize>,
 }
 
 impl TokenEndpoint {
@@ -199,54 +205,41 @@ impl TokenEndpoint {
 
     fn serve(principal: &Principal, lifetime_secs: u64, reuse: bool) -> TokenEndpoint {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let url = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
         let endpoint = TokenEndpoint {
-            url,
-            minted: Arc::new(AtomicUsize::new(0)),
-            tokens: Arc::new(Mutex::new(Vec::new())),
-            down: Arc::new(AtomicBool::new(false)),
-            lifetime: Arc::new(AtomicU64::new(lifetime_secs)),
+            url: format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port()),
+            minted: Arc::default(),
+            tokens: Arc::default(),
+            db_tokens: Arc::default(),
+            requests: Arc::default(),
+            down: Arc::default(),
+            fail_next: Arc::default(),
         };
-        let expected = format!("Basic {}", base64(&format!("{}:{}", principal.client_id, principal.secret)));
-        let role = principal.client_id.clone();
-        let (minted, tokens, down, lifetime) =
-            (endpoint.minted.clone(), endpoint.tokens.clone(), endpoint.down.clone(), endpoint.lifetime.clone());
-        let current: Mutex<Option<(String, Instant)>> = Mutex::new(None);
+        let state = StandIn {
+            basic: format!("Basic {}", base64(&format!("{}:{}", principal.client_id, principal.secret))),
+            role: principal.client_id.clone(),
+            lifetime_secs,
+            reuse,
+            current: Mutex::new(None),
+            minted: endpoint.minted.clone(),
+            tokens: endpoint.tokens.clone(),
+            db_tokens: endpoint.db_tokens.clone(),
+            requests: endpoint.requests.clone(),
+            down: endpoint.down.clone(),
+            fail_next: endpoint.fail_next.clone(),
+        };
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let Some((head, body)) = read_request(&stream) else { continue };
-                let authorised = head.lines().any(|l| {
-                    l.split_once(':')
-                        .is_some_and(|(k, v)| k.eq_ignore_ascii_case("authorization") && v.trim() == expected)
-                });
-                let reply = if down.load(Ordering::SeqCst) {
-                    (503, r#"{"error":"temporarily_unavailable"}"#.to_owned())
-                } else if !head.starts_with("POST /oidc/v1/token ") || !body.contains("grant_type=client_credentials") {
-                    (400, r#"{"error":"invalid_request"}"#.to_owned())
-                } else if !authorised {
-                    (401, r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#.to_owned())
-                } else if let Some((token, expires)) =
-                    current.lock().unwrap().clone().filter(|(_, expires)| reuse && *expires > Instant::now())
-                {
-                    let secs = expires.saturating_duration_since(Instant::now()).as_secs();
-                    (200, format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":{secs}}}"#))
-                } else {
-                    let n = minted.fetch_add(1, Ordering::SeqCst) + 1;
-                    let token = format!("eyJtoken{n}x{}", fnv(&unique("t")));
-                    // The new token replaces the role's password: older tokens stop working at login.
-                    cluster()
-                        .admin("databricks_postgres")
-                        .batch_execute(&format!("ALTER ROLE \"{role}\" PASSWORD '{token}'"))
-                        .expect("set the role's password");
-                    tokens.lock().unwrap().push(token.clone());
-                    let secs = lifetime.load(Ordering::SeqCst);
-                    *current.lock().unwrap() = Some((token.clone(), Instant::now() + Duration::from_secs(secs)));
-                    (200, format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":{secs}}}"#))
-                };
-                respond(stream, reply);
+                if let Some((head, body)) = read_request(&stream) {
+                    respond(stream, state.answer(&head, &body));
+                }
             }
         });
         endpoint
+    }
+
+    /// Answers the next `n` requests with 503, as a workspace under load would.
+    pub fn fail_next(&self, n: usize) {
+        self.fail_next.store(n, Ordering::SeqCst);
     }
 
     pub fn go_down(&self) {
@@ -259,6 +252,87 @@ impl TokenEndpoint {
 
     pub fn minted(&self) -> usize {
         self.minted.load(Ordering::SeqCst)
+    }
+}
+
+struct StandIn {
+    basic: String,
+    role: String,
+    lifetime_secs: u64,
+    reuse: bool,
+    current: Mutex<Option<(String, Instant)>>,
+    minted: Arc<AtomicUsize>,
+    tokens: Arc<Mutex<Vec<String>>>,
+    db_tokens: Arc<Mutex<Vec<String>>>,
+    requests: Arc<AtomicUsize>,
+    down: Arc<AtomicBool>,
+    fail_next: Arc<AtomicUsize>,
+}
+
+impl StandIn {
+    fn answer(&self, head: &str, body: &str) -> (u16, String) {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()))
+        };
+        if self.down.load(Ordering::SeqCst)
+            || self.fail_next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+        {
+            return (503, r#"{"error":"temporarily_unavailable"}"#.to_owned());
+        }
+        if head.starts_with("POST /oidc/v1/token ") && body.contains("grant_type=client_credentials") {
+            return self.workspace_token(header("authorization") == Some(self.basic.as_str()));
+        }
+        let credential_api = head.starts_with("POST /api/2.0/database/credentials ")
+            && body.contains(r#""instance_names":["holidays-db"]"#)
+            && body.contains(r#""request_id":""#)
+            || head.starts_with("POST /api/2.0/postgres/credentials ")
+                && body.contains(r#""endpoint":"projects/p/branches/b/endpoints/e""#);
+        if !credential_api {
+            return (400, r#"{"error":"invalid_request"}"#.to_owned());
+        }
+        let bearer = header("authorization").and_then(|v| v.strip_prefix("Bearer "));
+        if !bearer.is_some_and(|t| self.tokens.lock().unwrap().iter().any(|known| known == t)) {
+            return (401, r#"{"error_code":"UNAUTHENTICATED","message":"Invalid access token."}"#.to_owned());
+        }
+        let token = self.mint("dbcred");
+        self.db_tokens.lock().unwrap().push(token.clone());
+        let expiry = (chrono::Utc::now() + chrono::Duration::seconds(self.lifetime_secs as i64)).to_rfc3339();
+        (200, format!(r#"{{"token":"{token}","expiration_time":"{expiry}","expire_time":"{expiry}"}}"#))
+    }
+
+    fn workspace_token(&self, authorised: bool) -> (u16, String) {
+        if !authorised {
+            return (
+                401,
+                r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#.to_owned(),
+            );
+        }
+        let reusable =
+            self.current.lock().unwrap().clone().filter(|(_, expires)| self.reuse && *expires > Instant::now());
+        let (token, secs) = match reusable {
+            Some((token, expires)) => (token, expires.saturating_duration_since(Instant::now()).as_secs()),
+            None => {
+                let token = self.mint("eyJtoken");
+                self.tokens.lock().unwrap().push(token.clone());
+                let expires = Instant::now() + Duration::from_secs(self.lifetime_secs);
+                *self.current.lock().unwrap() = Some((token.clone(), expires));
+                (token, self.lifetime_secs)
+            }
+        };
+        (200, format!(r#"{{"access_token":"{token}","token_type":"Bearer","expires_in":{secs}}}"#))
+    }
+
+    /// A new token that becomes the role's password: older ones stop working at login.
+    fn mint(&self, prefix: &str) -> String {
+        let n = self.minted.fetch_add(1, Ordering::SeqCst) + 1;
+        let token = format!("{prefix}{n}x{}", fnv(&unique("t")));
+        cluster()
+            .admin("postgres")
+            .batch_execute(&format!("ALTER ROLE \"{}\" PASSWORD '{token}'", self.role))
+            .expect("set the role's password");
+        token
     }
 }
 
@@ -650,4 +724,35 @@ fn a_schema_made_by_another_role_is_explained_not_just_refused() {
     );
     assert!(message.contains(&format!("ALTER SCHEMA \"{schema}\" OWNER TO \"{}\"", newcomer.client_id)), "{message}");
     assert!(message.contains("HOLIDAYS_PG_SCHEMA"), "{message}");
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
+fn passing_failures_of_the_token_endpoint_are_retried() {
+    let principal = Principal::new();
+    let endpoint = TokenEndpoint::start(&principal, 60);
+    endpoint.fail_next(2);
+    let schema = unique("s");
+    let app = start(&databricks_env(&principal, &endpoint), &[("HOLIDAYS_PG_SCHEMA", &schema)]);
+    assert_eq!(get(&app, "/healthz"), Status::Ok);
+    assert_eq!(endpoint.requests.load(Ordering::SeqCst), 3, "two 503s, then the token");
+    assert_eq!(endpoint.minted(), 1);
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to run the Postgres tests, these included")]
+fn the_database_credential_apis_give_the_password() {
+    for (variable, value) in [("LAKEBASE_INSTANCE", "holidays-db"), ("PGENDPOINT", "projects/p/branches/b/endpoints/e")]
+    {
+        let principal = Principal::new();
+        let endpoint = TokenEndpoint::start(&principal, 60);
+        let schema = unique("s");
+        let app = start(&databricks_env(&principal, &endpoint), &[("HOLIDAYS_PG_SCHEMA", &schema), (variable, value)]);
+        assert_eq!(get(&app, "/api/requests"), Status::Ok, "{variable}");
+        assert_eq!(endpoint.tokens.lock().unwrap().len(), 1, "{variable}: one workspace token, to ask with");
+        assert_eq!(endpoint.db_tokens.lock().unwrap().len(), 1, "{variable}: one database credential, to log in with");
+        // The workspace token no longer logs in (the credential replaced it): the app used the credential.
+        let workspace_token = endpoint.tokens.lock().unwrap()[0].clone();
+        assert!(cluster().login(&principal, &workspace_token, "require").is_err(), "{variable}");
+    }
 }
