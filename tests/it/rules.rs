@@ -13,6 +13,7 @@ on_both_backends!(
     simultaneous_decisions_have_exactly_one_winner,
     simultaneous_overlapping_submissions_have_exactly_one_winner,
     health_and_assets,
+    address_and_port_follow_the_platform,
 );
 
 fn proxy_mode_requires_the_forwarded_email(b: Backend) {
@@ -200,4 +201,20 @@ fn health_and_assets(b: Backend) {
     let res = app.client.get("/no/such/page").header(identity(JOE)).dispatch();
     assert_eq!(res.status(), Status::NotFound);
     assert!(res.into_string().unwrap().contains("There is nothing at this address."));
+}
+
+fn address_and_port_follow_the_platform(b: Backend) {
+    let db = TestDb::new(b);
+    let listen = |extra: &[(&str, &str)]| {
+        let rocket = holidays::build(db.settings(extra)).expect("the app builds");
+        let address: std::net::IpAddr = rocket.figment().extract_inner("address").expect("address");
+        let port: u16 = rocket.figment().extract_inner("port").expect("port");
+        (address.to_string(), port)
+    };
+    assert_eq!(listen(&[]), ("127.0.0.1".to_owned(), 8000), "development: this machine only, Rocket.toml's port");
+    assert_eq!(
+        listen(&[("DATABRICKS_APP_NAME", "holidays"), ("DATABRICKS_APP_PORT", "8123")]),
+        ("0.0.0.0".to_owned(), 8123),
+        "behind the Databricks Apps proxy"
+    );
 }
