@@ -29,6 +29,11 @@ impl Person {
         diesel::select(diesel::dsl::exists(people::table.filter(people::manager_email.eq(manager)))).get_result(conn)
     }
 
+    /// The emails of a manager's direct reports.
+    pub fn reports_of(conn: &mut DbConnection, manager: &str) -> QueryResult<Vec<String>> {
+        people::table.filter(people::manager_email.eq(manager)).select(people::email).load(conn)
+    }
+
     /// Each given person's manager, in one query.
     pub fn managers_of(conn: &mut DbConnection, emails: &[&str]) -> QueryResult<HashMap<String, Option<String>>> {
         if emails.is_empty() {
