@@ -32,12 +32,7 @@ pub struct RequestInput {
     pub comment: Option<String>,
 }
 
-pub fn submit(
-    conn: &mut DbConnection,
-    who: &Actor,
-    input: &RequestInput,
-    now: Now,
-) -> Result<HolidayRequest, AppError> {
+pub fn submit(conn: &mut DbConnection, who: &Actor, input: &RequestInput, now: Now) -> Result<Listed, AppError> {
     let range = DateRange::parse(&input.start_date, &input.end_date)?;
     let comment = optional_text("comment", "comment", input.comment.as_deref())?;
     write_transaction(conn, |conn| {
@@ -58,7 +53,7 @@ pub fn submit(
         }
         let name = Person::find(conn, &who.email)?.map_or_else(|| who.email.clone(), |p| p.display_name);
         let name: String = name.chars().take(255).collect();
-        Ok(HolidayRequest::submit(
+        let request = HolidayRequest::submit(
             conn,
             NewRequest {
                 employee_name: &name,
@@ -67,7 +62,8 @@ pub fn submit(
                 comment: comment.as_deref(),
                 created_at: now.0,
             },
-        )?)
+        )?;
+        describe_one(conn, who, request, now)
     })
 }
 
@@ -78,7 +74,7 @@ pub fn decide(
     decision: &str,
     note: Option<&str>,
     now: Now,
-) -> Result<HolidayRequest, AppError> {
+) -> Result<Listed, AppError> {
     let decision = Decision::parse(decision)
         .ok_or_else(|| Invalid::new("decision", "The decision must be Approved or Declined."))?;
     let note = optional_text("note", "note", note)?;
@@ -100,11 +96,12 @@ pub fn decide(
                 created_at: now.0,
             },
         )?;
-        HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))
+        let request = HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))?;
+        describe_one(conn, who, request, now)
     })
 }
 
-pub fn cancel(conn: &mut DbConnection, who: &Actor, id: i32, now: Now) -> Result<HolidayRequest, AppError> {
+pub fn cancel(conn: &mut DbConnection, who: &Actor, id: i32, now: Now) -> Result<Listed, AppError> {
     write_transaction(conn, |conn| {
         let (request, manager) = visible_request(conn, who, id)?;
         let owner = ownership(&request, &manager);
@@ -124,7 +121,8 @@ pub fn cancel(conn: &mut DbConnection, who: &Actor, id: i32, now: Now) -> Result
             conn,
             NewEvent { request_id: id, actor_email: &who.email, action: "Cancelled", note: None, created_at: now.0 },
         )?;
-        HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))
+        let request = HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))?;
+        describe_one(conn, who, request, now)
     })
 }
 

@@ -174,9 +174,16 @@ pub fn working_days(start: NaiveDate, end: NaiveDate) -> i64 {
     count
 }
 
-/// Checks an optional free-text field: trims it, empties become `None`, too long is refused.
+/// Checks an optional free-text field: trims it, empties become `None`, too long is refused,
+/// and so are control characters other than line breaks and tabs (Postgres cannot store NUL).
 pub fn optional_text(field: &'static str, label: &str, raw: Option<&str>) -> Result<Option<String>, Invalid> {
     let text = raw.map(str::trim).filter(|t| !t.is_empty());
+    if text.is_some_and(|t| t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))) {
+        return Err(Invalid::new(
+            field,
+            format!("The {label} contains an invisible control character; please type it again as plain text."),
+        ));
+    }
     match text {
         Some(t) if t.chars().count() > MAX_TEXT => Err(Invalid::new(
             field,
@@ -330,6 +337,11 @@ mod tests {
         let err = optional_text("note", "note", Some(&format!("{long}x"))).unwrap_err();
         assert_eq!(err.field, "note");
         assert!(err.message.contains("1001 characters"));
+        assert!(optional_text("note", "note", Some("two\nlines\tand a tab")).is_ok());
+        for bad in ["nul \0 inside", "bell \u{7}", "escape \u{1b}[31m"] {
+            let err = optional_text("comment", "comment", Some(bad)).unwrap_err();
+            assert!(err.message.contains("control character"), "{bad:?}");
+        }
     }
 
     #[test]

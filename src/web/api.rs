@@ -167,13 +167,7 @@ async fn create(
     let JsonBody(body) = body?;
     let input = RequestInput { start_date: body.start_date, end_date: body.end_date, comment: body.comment };
     let who = user.0;
-    let item = db
-        .run(move |conn| {
-            let now = Now::utc();
-            let request = actions::submit(conn, &who, &input, now)?;
-            actions::describe_one(conn, &who, request, now)
-        })
-        .await?;
+    let item = db.run(move |conn| actions::submit(conn, &who, &input, Now::utc())).await?;
     let location = format!("/api/requests/{}", item.request.request_id);
     Ok(Created::new(location).body(Json(RequestJson::from(item))))
 }
@@ -195,23 +189,16 @@ async fn decide(
 ) -> ApiResult<Json<RequestJson>> {
     let JsonBody(body) = body?;
     let who = user.0;
-    db.run(move |conn| {
-        let now = Now::utc();
-        let request = actions::decide(conn, &who, id, &body.decision, body.note.as_deref(), now)?;
-        Ok(Json(actions::describe_one(conn, &who, request, now)?.into()))
-    })
-    .await
+    let item =
+        db.run(move |conn| actions::decide(conn, &who, id, &body.decision, body.note.as_deref(), Now::utc())).await?;
+    Ok(Json(item.into()))
 }
 
 #[post("/requests/<id>/cancel")]
 async fn cancel(user: CurrentUser, _same_origin: SameOrigin, db: &State<Db>, id: i32) -> ApiResult<Json<RequestJson>> {
     let who = user.0;
-    db.run(move |conn| {
-        let now = Now::utc();
-        let request = actions::cancel(conn, &who, id, now)?;
-        Ok(Json(actions::describe_one(conn, &who, request, now)?.into()))
-    })
-    .await
+    let item = db.run(move |conn| actions::cancel(conn, &who, id, Now::utc())).await?;
+    Ok(Json(item.into()))
 }
 
 /// 200 when the database answers a query, 503 when it does not.

@@ -143,13 +143,7 @@ async fn submit(
     let form = form.into_inner();
     let input = RequestInput { start_date: form.start_date, end_date: form.end_date, comment: form.comment };
     let (who, submitted) = (user.0.clone(), input.clone());
-    let result = db
-        .run(move |conn| {
-            let now = Now::utc();
-            let request = actions::submit(conn, &who, &submitted, now)?;
-            actions::describe_one(conn, &who, request, now)
-        })
-        .await;
+    let result = db.run(move |conn| actions::submit(conn, &who, &submitted, Now::utc())).await;
     match result {
         Ok(item) => {
             let r = &item.request;
@@ -316,7 +310,8 @@ fn back_to(back: Option<&str>, id: i32) -> String {
 
 /// What happened to a row someone acted on, with the row as it now is when it can be shown.
 enum RowOutcome {
-    Done(Listed, i64),
+    /// The change is committed; the count of requests still waiting, when it could be read.
+    Done(Listed, Option<i64>),
     Refused(AppError, Option<Listed>),
 }
 
@@ -325,15 +320,16 @@ async fn change_row(
     db: &Db,
     who: &Actor,
     id: i32,
-    change: impl FnOnce(&mut DbConnection, &Actor, Now) -> Result<HolidayRequest, AppError> + Send + 'static,
+    change: impl FnOnce(&mut DbConnection, &Actor, Now) -> Result<Listed, AppError> + Send + 'static,
 ) -> Result<RowOutcome, AppError> {
     let who = who.clone();
     db.run(move |conn| {
         let now = Now::utc();
         match change(conn, &who, now) {
-            Ok(request) => {
-                let item = actions::describe_one(conn, &who, request, now)?;
-                Ok(RowOutcome::Done(item, actions::pending_count(conn, &who)?))
+            Ok(item) => {
+                // The change is committed: failing to count now must not turn it into an error.
+                let count = actions::pending_count(conn, &who).inspect_err(AppError::log).ok();
+                Ok(RowOutcome::Done(item, count))
             }
             Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
                 let current = actions::details(conn, &who, id, now).ok().map(|(item, _)| item);
@@ -369,7 +365,10 @@ async fn decide(
             }
             Reply::Html((
                 HttpStatus::Ok,
-                html! { (rv::queue_row(&item, Some(&(Tone::Ok, message)), None)) (pending_count(count, true)) },
+                html! {
+                    (rv::queue_row(&item, Some(&(Tone::Ok, message)), None))
+                    @if let Some(count) = count { (pending_count(count, true)) }
+                },
             ))
         }
         Ok(RowOutcome::Refused(e, Some(item))) if htmx.0 => {

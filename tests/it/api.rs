@@ -68,6 +68,11 @@ fn bad_input_is_422_with_a_sentence_and_changes_nothing(b: Backend) {
         (json!({"start_date": "2026-01-01", "end_date": "2027-01-02"}), "end_date", "at most 366 days"),
         (json!({"start_date": "2026-07-01", "end_date": "2026-07-02", "comment": long}), "comment", "at most 1000"),
         (json!({"start_date": "2026-03-06", "end_date": "2026-03-10"}), "start_date", "overlap your pending request"),
+        (
+            json!({"start_date": "2026-07-01", "end_date": "2026-07-02", "comment": "a\u{0}b"}),
+            "comment",
+            "control character",
+        ),
         (json!({"start_date": 20260701, "end_date": "2026-07-02"}), "body", "expected fields"),
         (json!({"start_date": "2026-07-01"}), "body", "end_date"),
         (json!({"start_date": "2026-07-01", "end_date": "2026-07-02", "note": "typo"}), "body", "unknown field"),
@@ -143,6 +148,9 @@ fn decisions_follow_the_rules(b: Backend) {
     assert_eq!(body["field"], "decision");
     let (status, body) = app.decide(joes, MARIA, "Declined", Some(&"n".repeat(1001)));
     assert_eq!(status, Status::UnprocessableEntity);
+    assert_eq!(body["field"], "note");
+    let (status, body) = app.decide(joes, MARIA, "Declined", Some("NUL \u{0} here"));
+    assert_eq!(status, Status::UnprocessableEntity, "Postgres cannot store NUL: refused up front, not a 500");
     assert_eq!(body["field"], "note");
     let (status, body) = app.decide(9999, MARIA, "Approved", None);
     assert_eq!(status, Status::NotFound);
