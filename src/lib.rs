@@ -15,6 +15,7 @@ pub mod views;
 pub mod web;
 
 use config::{AuthMode, Settings};
+use rocket::data::{Limits, ToByteUnit};
 use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 
@@ -40,7 +41,10 @@ fn figment(settings: &Settings) -> Figment {
         AuthMode::Dev => "127.0.0.1",
         AuthMode::Proxy => "0.0.0.0",
     };
-    let figment = rocket::Config::figment().merge(("address", address));
+    // Body limits are the app's policy, not the deployment's: set here so they hold wherever the
+    // binary starts, with or without a Rocket.toml beside it.
+    let limits = Limits::default().limit("form", 64.kibibytes()).limit("json", 64.kibibytes());
+    let figment = rocket::Config::figment().merge(("address", address)).merge(("limits", limits));
     match settings.port {
         Some(port) => figment.merge(("port", port)),
         None => figment,

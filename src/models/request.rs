@@ -200,7 +200,8 @@ impl HolidayRequest {
         limit: i64,
     ) -> QueryResult<Page> {
         let requesters = Requesters::of(conn, scope)?;
-        let run = |conn: &mut DbConnection, pending: bool, before: Option<i32>, limit: i64| {
+        // Up to `n` rows of one run, and whether there are more.
+        let run = |conn: &mut DbConnection, pending: bool, before: Option<i32>, n: i64| -> QueryResult<_> {
             let mut query = requesters.filter();
             query = match status {
                 Some(s) => query.filter(hr::status.eq(s.as_str())),
@@ -210,30 +211,36 @@ impl HolidayRequest {
             if let Some(before) = before {
                 query = query.filter(hr::request_id.lt(before));
             }
-            query.order(hr::request_id.desc()).limit(limit + 1).select(HolidayRequest::as_select()).load(conn)
+            let mut rows: Vec<HolidayRequest> =
+                query.order(hr::request_id.desc()).limit(n + 1).select(HolidayRequest::as_select()).load(conn)?;
+            let more = rows.len() as i64 > n;
+            rows.truncate(n as usize);
+            Ok((rows, more))
         };
-        let finish = |mut rows: Vec<HolidayRequest>, in_pending: bool| {
-            let next = (rows.len() as i64 > limit).then(|| {
-                rows.truncate(limit as usize);
-                Cursor { in_pending, before_id: rows.last().map_or(0, |r| r.request_id) }
-            });
-            Page { rows, next }
+        // The next page starts after the last row shown, or at the top of the rest.
+        let next = |rows: &[HolidayRequest], in_pending: bool| Cursor {
+            in_pending,
+            before_id: rows.last().map_or(i32::MAX, |r| r.request_id),
         };
 
         // With a status filter there is a single run.
         let in_pending = status.is_none() && cursor.is_none_or(|c| c.in_pending);
         let before = cursor.map(|c| c.before_id);
         if !in_pending {
-            return Ok(finish(run(conn, false, before, limit)?, false));
+            let (rows, more) = run(conn, false, before, limit)?;
+            let next = more.then(|| next(&rows, false));
+            return Ok(Page { rows, next });
         }
-        let pending = run(conn, true, before, limit)?;
-        if pending.len() as i64 > limit {
-            return Ok(finish(pending, true));
+        let (mut rows, more) = run(conn, true, before, limit)?;
+        if more {
+            let next = Some(next(&rows, true));
+            return Ok(Page { rows, next });
         }
-        let rest = run(conn, false, None, limit - pending.len() as i64)?;
-        let mut page = finish(rest, false);
-        page.rows.splice(0..0, pending);
-        Ok(page)
+        // Pending ones ran out on this page: fill the room left with the rest.
+        let (rest, more) = run(conn, false, None, limit - rows.len() as i64)?;
+        let next = more.then(|| next(&rest, false));
+        rows.extend(rest);
+        Ok(Page { rows, next })
     }
 
     /// Pending requests newer than `after_id`, for the queue's live updates.

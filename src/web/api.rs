@@ -118,19 +118,21 @@ async fn list(
         .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("all"))
         .map(|s| {
             Status::parse(s).ok_or_else(|| {
-                AppError::BadRequest(format!("status '{s}' is not one of Pending, Approved, Declined, Cancelled."))
+                AppError::BadRequest(format!("The status '{s}' is not one of Pending, Approved, Declined, Cancelled."))
             })
         })
         .transpose()?;
     let limit = match limit.filter(|l| !l.is_empty()) {
         None => 50,
         Some(l) => l.parse::<i64>().ok().filter(|n| (1..=actions::MAX_PAGE).contains(n)).ok_or_else(|| {
-            AppError::BadRequest(format!("limit '{l}' must be a whole number from 1 to {}.", actions::MAX_PAGE))
+            AppError::BadRequest(format!("The limit '{l}' must be a whole number from 1 to {}.", actions::MAX_PAGE))
         })?,
     };
     let cursor = cursor
         .filter(|c| !c.is_empty())
-        .map(|c| Cursor::decode(c).ok_or_else(|| AppError::BadRequest("cursor is not one this API gave out.".into())))
+        .map(|c| {
+            Cursor::decode(c).ok_or_else(|| AppError::BadRequest("The cursor is not one this API gave out.".into()))
+        })
         .transpose()?;
     let who = user.0;
     let listing =

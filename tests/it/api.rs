@@ -13,6 +13,7 @@ on_both_backends!(
     decisions_follow_the_rules,
     cancelling_follows_the_rules,
     lists_page_with_cursors_pending_first,
+    every_page_size_shows_every_request_once,
     list_parameters_are_checked,
     colleagues_off_on_the_same_days_are_named,
     me_says_who_the_caller_is,
@@ -323,4 +324,38 @@ fn me_says_who_the_caller_is(b: Backend) {
     let (status, body) = json_of(res);
     assert_eq!(status, Status::Unauthorized);
     assert!(body["error"].as_str().unwrap().contains("not signed in"), "{body}");
+}
+
+fn every_page_size_shows_every_request_once(b: Backend) {
+    let app = TestApp::start(b);
+    let ids: Vec<i64> = (1..=8).map(|d| app.ask(JOE, &format!("2038-03-{d:02}"), &format!("2038-03-{d:02}"))).collect();
+    for id in &ids[..3] {
+        app.decide(*id, MARIA, "Declined", None);
+    }
+    // Maria's team: 8 pending (5 of Joe's, the demo's 3) and 3 declined.
+    for limit in 1..=12 {
+        let (mut seen, mut statuses, mut cursor) = (Vec::new(), Vec::new(), None::<String>);
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/requests?limit={limit}&cursor={c}"),
+                None => format!("/api/requests?limit={limit}"),
+            };
+            let (status, page) = app.get_json(&path, MARIA);
+            assert_eq!(status, Status::Ok, "{page}");
+            let rows = page["requests"].as_array().unwrap();
+            assert!(rows.len() <= limit, "limit {limit}: a page of {}", rows.len());
+            seen.extend(rows.iter().map(|r| r["id"].as_i64().unwrap()));
+            statuses.extend(rows.iter().map(|r| r["status"].as_str().unwrap().to_owned()));
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+            assert!(seen.len() <= 11, "limit {limit}: pages without end");
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!((seen.len(), unique.len()), (11, 11), "limit {limit}: {seen:?}");
+        assert!(statuses[..8].iter().all(|s| s == "Pending"), "limit {limit}: pending first {statuses:?}");
+    }
 }
