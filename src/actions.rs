@@ -238,7 +238,9 @@ pub fn describe(
     let managers = Person::managers_of(conn, &requesters)?;
     let manager_of = |r: &HolidayRequest| r.requester_email.as_ref().and_then(|e| managers.get(e).cloned().flatten());
 
-    let team_managers: Vec<&str> = managers.values().filter_map(|m| m.as_deref()).collect();
+    let mut team_managers: Vec<&str> = managers.values().filter_map(|m| m.as_deref()).collect();
+    team_managers.sort_unstable();
+    team_managers.dedup();
     let colleagues = Person::teams_of(conn, &team_managers)?;
     let window = rows
         .iter()
