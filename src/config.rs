@@ -3,9 +3,11 @@
 //! Every problem names the variable to fix, so a misconfigured deployment says what is wrong
 //! at start-up instead of failing later on a request.
 
-use crate::db::credentials::{PasswordSource, Secret, TokenApi};
+use crate::domain::{Email, Horizon};
+use chrono_tz::Tz;
 use std::fmt;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 /// Where the data lives.
@@ -26,27 +28,82 @@ pub enum AuthMode {
     Dev,
 }
 
+/// A value that must not be printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(redacted)")
+    }
+}
+
+/// Which Databricks API turns the app's service principal into a Postgres password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenApi {
+    /// The workspace OAuth token itself is the password.
+    WorkspaceOAuth,
+    /// `POST /api/2.0/database/credentials` for a provisioned Lakebase instance.
+    DatabaseInstance(String),
+    /// `POST /api/2.0/postgres/credentials` for an autoscaling Lakebase endpoint.
+    AutoscalingEndpoint(String),
+}
+
+/// Where the Postgres password comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PasswordSource {
+    /// In the connection string already, from `PGPASSWORD`, or not needed.
+    Static,
+    /// Minted by the workspace for the app's service principal.
+    Databricks { host: String, client_id: String, client_secret: Secret, api: TokenApi },
+}
+
+/// The connection pool's limits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    pub size: u32,
+    /// How long a request waits for a database connection before answering 503.
+    pub timeout: Duration,
+    /// Connections are replaced after this long, well inside Lakebase's limits (24 h idle,
+    /// 3 days in all), so a pool that lost its server heals and tokens rotate.
+    pub max_lifetime: Duration,
+    pub idle_timeout: Duration,
+}
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub database: DatabaseTarget,
+    /// Where the Postgres password comes from.
+    pub password: PasswordSource,
+    pub pool: PoolSettings,
     /// Fill an empty database with the demo people and requests.
     pub demo_data: bool,
     pub auth: AuthMode,
-    /// Lower-cased emails of the people who may see and decide every request.
-    pub admins: Vec<String>,
+    /// The people who may see and decide every request.
+    pub admins: Vec<Email>,
     /// Who a development session is before anyone is picked.
-    pub dev_user: String,
+    pub dev_user: Email,
     /// `DATABRICKS_APP_PORT`, which wins over `ROCKET_PORT` and `Rocket.toml`.
     pub port: Option<u16>,
-    pub pool_size: u32,
-    /// How long a request waits for a database connection before answering 503.
-    pub db_timeout: Duration,
-    /// Connections are replaced after this long, well inside Lakebase's limits (24 h idle,
-    /// 3 days in all), so a pool that lost its server heals and tokens rotate.
-    pub db_max_lifetime: Duration,
-    pub db_idle_timeout: Duration,
-    /// Where the Postgres password comes from.
-    pub password: PasswordSource,
+    /// The company's time zone: where "today" is for the rules.
+    pub timezone: Tz,
+    /// How far back and ahead requests may reach.
+    pub horizon: Horizon,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -65,6 +122,49 @@ impl std::error::Error for ConfigError {}
 
 pub const DEMO_ADMIN: &str = "admin@example.com";
 pub const DEFAULT_SCHEMA: &str = "holidays";
+const DEFAULT_DEV_USER: &str = "manager@example.com";
+
+/// Typed reads of the environment; blank values count as unset.
+struct Env<F: Fn(&str) -> Option<String>>(F);
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn text(&self, name: &str) -> Option<String> {
+        (self.0)(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    fn is_set(&self, name: &str) -> bool {
+        self.text(name).is_some()
+    }
+
+    fn parsed<T: FromStr>(&self, variable: &'static str) -> Result<Option<T>, ConfigError> {
+        self.text(variable)
+            .map(|v| {
+                v.parse().map_err(|_| ConfigError { variable, problem: format!("'{v}' is not a valid number here") })
+            })
+            .transpose()
+    }
+
+    fn bool(&self, variable: &'static str) -> Result<Option<bool>, ConfigError> {
+        self.text(variable)
+            .map(|v| match v.to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" => Ok(false),
+                _ => Err(ConfigError { variable, problem: format!("'{v}' is not 1/0, true/false, yes/no or on/off") }),
+            })
+            .transpose()
+    }
+
+    fn seconds(&self, variable: &'static str, default: u64) -> Result<Duration, ConfigError> {
+        match self.parsed::<u64>(variable)?.unwrap_or(default) {
+            0 => Err(ConfigError { variable, problem: "must be at least 1 second".into() }),
+            secs => Ok(Duration::from_secs(secs)),
+        }
+    }
+
+    fn email(&self, variable: &'static str, raw: &str) -> Result<Email, ConfigError> {
+        Email::parse(raw).map_err(|e| ConfigError { variable, problem: format!("'{raw}' {e}") })
+    }
+}
 
 impl Settings {
     /// Reads the process environment.
@@ -74,34 +174,10 @@ impl Settings {
 
     /// Reads settings from any variable source, so tests need not touch the process environment.
     pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-
-        let schema = match get("HOLIDAYS_PG_SCHEMA") {
-            Some(s) => validate_schema(&s)?,
-            None => DEFAULT_SCHEMA.to_owned(),
-        };
-        let mut password = PasswordSource::Static;
-        let (database, embedded_default) = match get("DATABASE_URL") {
-            Some(url) => (parse_database_url(&url, schema)?, false),
-            None if get("PGHOST").is_some() || get("PGDATABASE").is_some() => {
-                // A Lakebase resource sets the PG* variables but no password: the app's
-                // service principal gets a token instead.
-                if get("PGPASSWORD").is_none() {
-                    password = databricks_password(&get)?.unwrap_or(PasswordSource::Static);
-                }
-                (DatabaseTarget::Postgres { conninfo: conninfo_from_pg_vars(&get), schema }, false)
-            }
-            None => {
-                let dir = get("HOLIDAYS_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data"));
-                (DatabaseTarget::Sqlite { path: dir.join("holidays.sqlite3") }, true)
-            }
-        };
-        let demo_data = match get("HOLIDAYS_DEMO") {
-            Some(v) => parse_bool("HOLIDAYS_DEMO", &v)?,
-            None => embedded_default,
-        };
-
-        let auth = match get("HOLIDAYS_AUTH").as_deref() {
+        let env = Env(var);
+        let (database, password, embedded_default) = database(&env)?;
+        let demo_data = env.bool("HOLIDAYS_DEMO")?.unwrap_or(embedded_default);
+        let auth = match env.text("HOLIDAYS_AUTH").as_deref() {
             Some("proxy") => AuthMode::Proxy,
             Some("dev") => AuthMode::Dev,
             Some(other) => {
@@ -110,85 +186,93 @@ impl Settings {
                     problem: format!("'{other}' is neither 'proxy' nor 'dev'"),
                 });
             }
-            None if get("DATABRICKS_APP_NAME").is_some() => AuthMode::Proxy,
+            None if env.is_set("DATABRICKS_APP_NAME") => AuthMode::Proxy,
             None => AuthMode::Dev,
         };
-
-        let admins = match get("HOLIDAYS_ADMINS") {
+        let admins = match env.text("HOLIDAYS_ADMINS") {
             Some(list) => list
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(|s| {
-                    normalize_email(s).ok_or_else(|| ConfigError {
-                        variable: "HOLIDAYS_ADMINS",
-                        problem: format!("'{s}' is not an email address"),
-                    })
-                })
+                .map(|s| env.email("HOLIDAYS_ADMINS", s))
                 .collect::<Result<Vec<_>, _>>()?,
-            None if demo_data => vec![DEMO_ADMIN.to_owned()],
+            None if demo_data => vec![env.email("HOLIDAYS_ADMINS", DEMO_ADMIN)?],
             None => Vec::new(),
         };
-
-        let dev_user = match get("HOLIDAYS_DEV_USER") {
-            Some(v) => normalize_email(&v).ok_or_else(|| ConfigError {
-                variable: "HOLIDAYS_DEV_USER",
-                problem: format!("'{v}' is not an email address"),
+        let dev_user =
+            env.email("HOLIDAYS_DEV_USER", &env.text("HOLIDAYS_DEV_USER").unwrap_or(DEFAULT_DEV_USER.into()))?;
+        let timezone = match env.text("HOLIDAYS_TIMEZONE") {
+            Some(name) => name.parse::<Tz>().map_err(|_| ConfigError {
+                variable: "HOLIDAYS_TIMEZONE",
+                problem: format!("'{name}' is not an IANA time zone name like Europe/Berlin or America/New_York"),
             })?,
-            None => "manager@example.com".to_owned(),
+            None => Tz::UTC,
         };
-
-        let port = get("DATABRICKS_APP_PORT").map(|v| parse_number::<u16>("DATABRICKS_APP_PORT", &v)).transpose()?;
-        let pool_size = get("HOLIDAYS_DB_POOL_SIZE")
-            .map(|v| parse_number::<u32>("HOLIDAYS_DB_POOL_SIZE", &v))
-            .transpose()?
-            .unwrap_or(8)
-            .max(1);
-        let db_timeout = get("HOLIDAYS_DB_TIMEOUT_MS")
-            .map(|v| parse_number::<u64>("HOLIDAYS_DB_TIMEOUT_MS", &v))
-            .transpose()?
-            .map(Duration::from_millis)
-            .unwrap_or(Duration::from_secs(5));
-
-        let seconds = |variable: &'static str, default: u64| -> Result<Duration, ConfigError> {
-            let secs = get(variable).map(|v| parse_number::<u64>(variable, &v)).transpose()?.unwrap_or(default);
-            if secs == 0 {
-                return Err(ConfigError { variable, problem: "must be at least 1 second".into() });
-            }
-            Ok(Duration::from_secs(secs))
+        let horizon = Horizon {
+            years_back: years(&env, "HOLIDAYS_YEARS_BACK", 2)?,
+            years_ahead: years(&env, "HOLIDAYS_YEARS_AHEAD", 3)?,
         };
-        let db_max_lifetime = seconds("HOLIDAYS_DB_MAX_LIFETIME_SECS", 30 * 60)?;
-        let db_idle_timeout = seconds("HOLIDAYS_DB_IDLE_TIMEOUT_SECS", 10 * 60)?;
-
         Ok(Settings {
             database,
+            password,
+            pool: pool(&env)?,
             demo_data,
             auth,
             admins,
             dev_user,
-            port,
-            pool_size,
-            db_timeout,
-            db_max_lifetime,
-            db_idle_timeout,
-            password,
+            port: env.parsed::<u16>("DATABRICKS_APP_PORT")?,
+            timezone,
+            horizon,
         })
     }
 
-    pub fn is_admin(&self, email: &str) -> bool {
-        self.admins.iter().any(|a| a == email)
+    pub fn is_admin(&self, email: &Email) -> bool {
+        self.admins.contains(email)
     }
 }
 
-/// Lower-cases and checks an email well enough to key the directory on it.
-pub fn normalize_email(raw: &str) -> Option<String> {
-    let email = raw.trim().to_lowercase();
-    let (local, domain) = email.split_once('@')?;
-    let plausible = !local.is_empty()
-        && !domain.is_empty()
-        && email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == '<' || c == '>');
-    plausible.then_some(email)
+/// The database, its password source, and whether it is the embedded default.
+fn database<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<(DatabaseTarget, PasswordSource, bool), ConfigError> {
+    let schema = match env.text("HOLIDAYS_PG_SCHEMA") {
+        Some(s) => validate_schema(&s)?,
+        None => DEFAULT_SCHEMA.to_owned(),
+    };
+    if let Some(url) = env.text("DATABASE_URL") {
+        return Ok((parse_database_url(&url, schema)?, PasswordSource::Static, false));
+    }
+    if env.is_set("PGHOST") || env.is_set("PGDATABASE") {
+        // A Lakebase resource sets the PG* variables but no password: the app's service
+        // principal gets a token instead.
+        let password = match env.text("PGPASSWORD") {
+            Some(_) => PasswordSource::Static,
+            None => databricks_password(env)?.unwrap_or(PasswordSource::Static),
+        };
+        return Ok((DatabaseTarget::Postgres { conninfo: conninfo_from_pg_vars(env), schema }, password, false));
+    }
+    let dir = env.text("HOLIDAYS_DATA_DIR").map_or_else(|| PathBuf::from("data"), PathBuf::from);
+    Ok((DatabaseTarget::Sqlite { path: dir.join("holidays.sqlite3") }, PasswordSource::Static, true))
+}
+
+fn pool<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<PoolSettings, ConfigError> {
+    Ok(PoolSettings {
+        size: env.parsed::<u32>("HOLIDAYS_DB_POOL_SIZE")?.unwrap_or(8).max(1),
+        timeout: Duration::from_millis(env.parsed::<u64>("HOLIDAYS_DB_TIMEOUT_MS")?.unwrap_or(5000)),
+        max_lifetime: env.seconds("HOLIDAYS_DB_MAX_LIFETIME_SECS", 30 * 60)?,
+        idle_timeout: env.seconds("HOLIDAYS_DB_IDLE_TIMEOUT_SECS", 10 * 60)?,
+    })
+}
+
+fn years<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+    variable: &'static str,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    match env.parsed::<u32>(variable)?.unwrap_or(default) {
+        years @ 0..=100 => Ok(years),
+        _ => Err(ConfigError { variable, problem: "must be a number of years from 0 to 100".into() }),
+    }
 }
 
 fn parse_database_url(url: &str, schema: String) -> Result<DatabaseTarget, ConfigError> {
@@ -206,15 +290,16 @@ fn parse_database_url(url: &str, schema: String) -> Result<DatabaseTarget, Confi
 }
 
 /// The service principal's token source, when its credentials are in the environment.
-fn databricks_password(get: &impl Fn(&str) -> Option<String>) -> Result<Option<PasswordSource>, ConfigError> {
-    let (Some(client_id), Some(secret)) = (get("DATABRICKS_CLIENT_ID"), get("DATABRICKS_CLIENT_SECRET")) else {
+fn databricks_password<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Option<PasswordSource>, ConfigError> {
+    let (Some(client_id), Some(secret)) = (env.text("DATABRICKS_CLIENT_ID"), env.text("DATABRICKS_CLIENT_SECRET"))
+    else {
         return Ok(None);
     };
-    let host = get("DATABRICKS_HOST").ok_or_else(|| ConfigError {
+    let host = env.text("DATABRICKS_HOST").ok_or_else(|| ConfigError {
         variable: "DATABRICKS_HOST",
         problem: "must name the workspace, to get Lakebase tokens for DATABRICKS_CLIENT_ID".into(),
     })?;
-    let api = match (get("LAKEBASE_INSTANCE"), get("PGENDPOINT")) {
+    let api = match (env.text("LAKEBASE_INSTANCE"), env.text("PGENDPOINT")) {
         (Some(instance), _) => TokenApi::DatabaseInstance(instance),
         (None, Some(endpoint)) => TokenApi::AutoscalingEndpoint(endpoint),
         (None, None) => TokenApi::WorkspaceOAuth,
@@ -244,7 +329,7 @@ fn workspace_url(host: &str) -> Result<String, ConfigError> {
 
 /// Builds a libpq `key=value` string from the standard `PG*` variables, as Databricks sets them
 /// for a Lakebase resource.
-fn conninfo_from_pg_vars(get: &impl Fn(&str) -> Option<String>) -> String {
+fn conninfo_from_pg_vars<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> String {
     const KEYS: [(&str, &str); 7] = [
         ("PGHOST", "host"),
         ("PGPORT", "port"),
@@ -255,7 +340,9 @@ fn conninfo_from_pg_vars(get: &impl Fn(&str) -> Option<String>) -> String {
         ("PGAPPNAME", "application_name"),
     ];
     KEYS.iter()
-        .filter_map(|(var, key)| get(var).map(|v| format!("{key}='{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))))
+        .filter_map(|(var, key)| {
+            env.text(var).map(|v| format!("{key}='{}'", v.replace('\\', "\\\\").replace('\'', "\\'")))
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -281,18 +368,6 @@ fn validate_schema(s: &str) -> Result<String, ConfigError> {
     Ok(s.to_owned())
 }
 
-fn parse_bool(variable: &'static str, v: &str) -> Result<bool, ConfigError> {
-    match v.to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(ConfigError { variable, problem: format!("'{v}' is not 1/0, true/false, yes/no or on/off") }),
-    }
-}
-
-fn parse_number<T: std::str::FromStr>(variable: &'static str, v: &str) -> Result<T, ConfigError> {
-    v.parse().map_err(|_| ConfigError { variable, problem: format!("'{v}' is not a valid number here") })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,7 +384,7 @@ mod tests {
         assert_eq!(s.database, DatabaseTarget::Sqlite { path: PathBuf::from("data/holidays.sqlite3") });
         assert!(s.demo_data);
         assert_eq!(s.auth, AuthMode::Dev);
-        assert_eq!(s.admins, vec![DEMO_ADMIN.to_owned()]);
+        assert_eq!(s.admins, vec![Email::parse(DEMO_ADMIN).unwrap()]);
     }
 
     #[test]
@@ -420,6 +495,7 @@ mod tests {
             ("HOLIDAYS_DEMO", "maybe"),
             ("HOLIDAYS_DB_POOL_SIZE", "-1"),
             ("HOLIDAYS_DB_MAX_LIFETIME_SECS", "0"),
+            ("HOLIDAYS_DEV_USER", "nobody"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{value}");
@@ -430,15 +506,28 @@ mod tests {
     #[test]
     fn admins_are_lower_cased() {
         let s = settings(&[("HOLIDAYS_ADMINS", " Boss@Example.com ,hr@example.com")]).unwrap();
-        assert_eq!(s.admins, vec!["boss@example.com", "hr@example.com"]);
-        assert!(s.is_admin("boss@example.com"));
+        let emails: Vec<&str> = s.admins.iter().map(Email::as_str).collect();
+        assert_eq!(emails, vec!["boss@example.com", "hr@example.com"]);
+        assert!(s.is_admin(&Email::parse("BOSS@example.com").unwrap()));
+        let err = settings(&[("HOLIDAYS_ADMINS", "\u{212A}ate@example.com")]).unwrap_err();
+        assert_eq!(err.variable, "HOLIDAYS_ADMINS");
     }
 
     #[test]
-    fn emails_are_normalised() {
-        assert_eq!(normalize_email(" Joe@Example.COM ").as_deref(), Some("joe@example.com"));
-        assert_eq!(normalize_email("joe"), None);
-        assert_eq!(normalize_email("@example.com"), None);
-        assert_eq!(normalize_email("a b@example.com"), None);
+    fn time_zone_and_date_horizon() {
+        let s = settings(&[]).unwrap();
+        assert_eq!((s.timezone, s.horizon), (Tz::UTC, Horizon { years_back: 2, years_ahead: 3 }));
+        let s = settings(&[
+            ("HOLIDAYS_TIMEZONE", "Europe/Berlin"),
+            ("HOLIDAYS_YEARS_BACK", "1"),
+            ("HOLIDAYS_YEARS_AHEAD", "10"),
+        ])
+        .unwrap();
+        assert_eq!(s.timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(s.horizon, Horizon { years_back: 1, years_ahead: 10 });
+        let err = settings(&[("HOLIDAYS_TIMEZONE", "Mars/Olympus")]).unwrap_err();
+        assert_eq!(err.variable, "HOLIDAYS_TIMEZONE");
+        assert!(err.problem.contains("IANA"), "{}", err.problem);
+        assert_eq!(settings(&[("HOLIDAYS_YEARS_AHEAD", "1000")]).unwrap_err().variable, "HOLIDAYS_YEARS_AHEAD");
     }
 }

@@ -1,9 +1,8 @@
 //! The demo people and requests that an empty embedded database starts with (and any empty
 //! database, with `HOLIDAYS_DEMO=1`), so the app can be tried without setting anything up.
 
-use crate::actions::Now;
 use crate::db::{DbConnection, take_turns, write_transaction};
-use crate::domain::DateRange;
+use crate::domain::{DateRange, Email, Now};
 use crate::error::AppError;
 use crate::models::request::NewRequest;
 use crate::models::{HolidayRequest, Person};
@@ -39,25 +38,26 @@ pub fn load_if_empty(conn: &mut DbConnection, now: Now) -> Result<bool, AppError
         if requests + persons > 0 {
             return Ok(false);
         }
-        let rows: Vec<Person> = PEOPLE
-            .iter()
-            .map(|(email, name, manager)| Person {
-                email: (*email).into(),
-                display_name: (*name).into(),
-                manager_email: manager.map(Into::into),
-            })
-            .collect();
-        // One at a time: multi-row inserts are not available across backends.
-        for row in &rows {
-            diesel::insert_into(people::table).values(row).execute(conn)?;
+        let email = |s: &str| Email::parse(s).map_err(|e| AppError::Internal(format!("demo email {s}: {e}")));
+        let mut rows = Vec::new();
+        for (address, name, manager) in PEOPLE {
+            let manager_email = manager.map(email).transpose()?;
+            rows.push(Person { email: email(address)?, display_name: name.into(), manager_email });
         }
-        for (email, name, start, end) in REQUESTS {
+        Person::upsert(conn, &rows)?;
+        for (address, name, start, end) in REQUESTS {
             let date = |s: &str| {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| AppError::Internal(format!("demo date {s}: {e}")))
             };
             let range = DateRange::new(date(start)?, date(end)?)?;
-            let new =
-                NewRequest { employee_name: name, requester_email: email, range, comment: None, created_at: now.0 };
+            let requester = email(address)?;
+            let new = NewRequest {
+                employee_name: name,
+                requester_email: &requester,
+                range,
+                comment: None,
+                created_at: now.utc,
+            };
             HolidayRequest::submit(conn, new)?;
         }
         Ok(true)

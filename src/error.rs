@@ -1,17 +1,16 @@
 //! One error type for every failure a request can meet, with the status code and the sentence
-//! the user sees. HTML routes render it into the page; the API answers `{"error": "..."}`.
+//! the user sees. HTML routes render it into the page (`web::PageError`); the API answers
+//! `{"error": "..."}`.
 
 use crate::domain::{Invalid, Refusal};
-use rocket::Request;
 use rocket::http::Status;
-use rocket::response::{self, Responder};
-use rocket::serde::json::Json;
+use std::fmt;
 
 #[derive(Debug)]
 pub enum AppError {
     /// Input that cannot be accepted as it is, tied to a field (422).
     Invalid(Invalid),
-    /// A request the API cannot read at all (400).
+    /// A request that cannot be read at all (400).
     BadRequest(String),
     /// Nobody is signed in (401).
     Unauthorized,
@@ -113,19 +112,32 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // The log gets the details; the sentence stays the one users see.
+            AppError::Database(e) => write!(f, "{INTERNAL} ({e})"),
+            AppError::Internal(m) => write!(f, "{INTERNAL} ({m})"),
+            other => f.write_str(other.message()),
+        }
+    }
+}
+
+impl std::error::Error for AppError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            AppError::Database(e) => Some(e),
+            AppError::Invalid(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// The JSON form of an error: `{"error": "<sentence>", "field": "<input field>"}`.
 #[derive(serde::Serialize)]
 pub struct ErrorBody<'a> {
     pub error: &'a str,
     /// The input field the error is about, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
-}
-
-/// The API's error answer: the status code and `{"error": "<sentence>"}`.
-impl<'r> Responder<'r, 'static> for AppError {
-    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        self.log();
-        let body = Json(ErrorBody { error: self.message(), field: self.field() });
-        response::Response::build_from(body.respond_to(req)?).status(self.status()).ok()
-    }
 }

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod views;
 pub mod web;
 
+use actions::App;
 use config::{AuthMode, Settings};
 use rocket::data::{Limits, ToByteUnit};
 use rocket::figment::Figment;
@@ -22,15 +23,17 @@ use rocket::{Build, Rocket};
 /// Connects, migrates, loads demo data if asked, and assembles the web app.
 pub fn build(settings: Settings) -> Result<Rocket<Build>, String> {
     let db = db::Db::open(&settings)?;
+    let now = domain::Now::in_zone(settings.timezone);
     if settings.demo_data
-        && db.run_blocking(|conn| demo::load_if_empty(conn, actions::Now::utc())).map_err(|e| {
+        && db.run_blocking(|conn| demo::load_if_empty(conn, now)).map_err(|e| {
             e.log();
             format!("cannot load the demo data: {}", e.message())
         })?
     {
         rocket::info!("loaded the demo people and requests into the empty database");
     }
-    Ok(web::mount(rocket::custom(figment(&settings))).manage(db).manage(settings))
+    let rocket = rocket::custom(figment(&settings));
+    Ok(web::mount(rocket).manage(App { db, settings }))
 }
 
 /// Rocket's own configuration (Rocket.toml, `ROCKET_*`), with what the platform decides on top:
@@ -42,8 +45,13 @@ fn figment(settings: &Settings) -> Figment {
         AuthMode::Proxy => "0.0.0.0",
     };
     // Body limits are the app's policy, not the deployment's: set here so they hold wherever the
-    // binary starts, with or without a Rocket.toml beside it.
-    let limits = Limits::default().limit("form", 64.kibibytes()).limit("json", 64.kibibytes());
+    // binary starts, with or without a Rocket.toml beside it. Multipart forms are refused
+    // outright (`web::guards::FormBody`); their limits match anyway.
+    let limits = Limits::default()
+        .limit("form", 64.kibibytes())
+        .limit("data-form", 64.kibibytes())
+        .limit("file", 64.kibibytes())
+        .limit("json", 64.kibibytes());
     let figment = rocket::Config::figment().merge(("address", address)).merge(("limits", limits));
     match settings.port {
         Some(port) => figment.merge(("port", port)),
@@ -53,13 +61,12 @@ fn figment(settings: &Settings) -> Figment {
 
 /// `holidays import-directory FILE`: adds or updates the people in a CSV file, all or none.
 pub fn import_directory(settings: Settings, file: &str) -> Result<(), String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let people = models::person::parse_directory_csv(&text).map_err(|e| format!("{file}: {e}"))?;
-    let db = db::Db::open(&settings)?;
-    let summary = db
-        .run_blocking(|conn| models::Person::upsert_all(conn, &people))
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let lines = actions::directory::parse_csv(&bytes).map_err(|e| format!("{file}: {e}"))?;
+    let app = App { db: db::Db::open(&settings)?, settings };
+    let summary = rocket::execute(actions::directory::import(&app, lines))
         .map_err(|e| format!("cannot import {file}: {}", e.message()))?;
-    println!("{file}: {} added, {} updated", summary.added, summary.updated);
+    println!("{file}: {} added, {} updated, {} unchanged", summary.added, summary.updated, summary.unchanged);
     Ok(())
 }
 

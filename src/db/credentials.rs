@@ -5,56 +5,12 @@
 //! the current token each time it opens a connection. Tokens and secrets never reach a log,
 //! an error message or a panic: they live in [`Secret`], whose `Debug` and `Display` hide them.
 
+use crate::config::{PasswordSource, Secret, TokenApi};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// A value that must not be printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(redacted)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("(redacted)")
-    }
-}
-
-/// Which Databricks API turns the app's service principal into a Postgres password.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TokenApi {
-    /// The workspace OAuth token itself is the password.
-    WorkspaceOAuth,
-    /// `POST /api/2.0/database/credentials` for a provisioned Lakebase instance.
-    DatabaseInstance(String),
-    /// `POST /api/2.0/postgres/credentials` for an autoscaling Lakebase endpoint.
-    AutoscalingEndpoint(String),
-}
-
-/// Where the Postgres password comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PasswordSource {
-    /// In the connection string already, from `PGPASSWORD`, or not needed.
-    Static,
-    /// Minted by the workspace for the app's service principal.
-    Databricks { host: String, client_id: String, client_secret: Secret, api: TokenApi },
-}
 
 /// Why no password could be had. `permanent` means retrying will not help (a rejected secret).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,7 +146,7 @@ impl Credentials {
 /// Renews at three quarters of a token's life, so a slow or failing renewal has time to retry.
 fn cached(token: String, lifetime: Duration) -> Cached {
     let now = Instant::now();
-    Cached { token: Secret(token), renew_at: now + lifetime * 3 / 4, expires_at: now + lifetime }
+    Cached { token: Secret::new(token), renew_at: now + lifetime * 3 / 4, expires_at: now + lifetime }
 }
 
 /// How long until an RFC 3339 expiry time; an hour when the answer does not say.

@@ -1,18 +1,20 @@
-//! Connections: which backend, the pool, per-connection set-up, migrations, and running
-//! blocking Diesel work off the async executor.
+//! Connections: which backend, the pool, per-connection set-up, migrations, transactions, and
+//! running blocking Diesel work off the async executor.
 
 pub mod credentials;
 pub mod grants;
+pub mod statement;
 
-use crate::config::{DatabaseTarget, Settings};
+use crate::config::{DatabaseTarget, PasswordSource, PoolSettings, Secret, Settings};
 use crate::error::{AppError, BUSY, UNAVAILABLE};
-use credentials::{Credentials, PasswordSource, Secret};
+use credentials::Credentials;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 #[cfg(not(any(feature = "postgres", feature = "sqlite")))]
 compile_error!("enable at least one of the cargo features `postgres` and `sqlite`");
@@ -40,12 +42,21 @@ pub struct Connector {
     max_lifetime: std::time::Duration,
 }
 
-/// A pooled connection and when it was opened. r2d2 retires old connections only every 30 s;
-/// checking the age on every check-out and check-in keeps the lifetime exact.
+/// A pooled connection with what the pool needs to know about it. r2d2 retires old connections
+/// only every 30 s; checking the age on every check-in keeps the lifetime exact.
 pub struct AgedConnection {
     conn: DbConnection,
-    opened: std::time::Instant,
+    opened: Instant,
+    /// When it was last handed back: a connection idle for longer is tested before use.
+    last_used: Instant,
+    /// Set when a query found the connection dead, so the pool drops it.
+    broken: bool,
 }
+
+/// A connection idle for longer than this is tested with a ping before it is handed out; one
+/// used more recently is trusted (HikariCP's rule). A server restart or a network cut then
+/// costs no request more than one retry, and a busy pool sends no validation queries at all.
+const TRUST_IF_USED_WITHIN: Duration = Duration::from_millis(500);
 
 impl Connector {
     fn connect_now(&self) -> Result<DbConnection, r2d2::Error> {
@@ -93,20 +104,17 @@ impl ManageConnection for Connector {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<AgedConnection, r2d2::Error> {
-        Ok(AgedConnection { conn: self.connect_now()?, opened: std::time::Instant::now() })
+        let now = Instant::now();
+        Ok(AgedConnection { conn: self.connect_now()?, opened: now, last_used: now, broken: false })
     }
 
+    /// Only called when r2d2 tests connections itself, which it does not here (see `checkout`).
     fn is_valid(&self, aged: &mut AgedConnection) -> Result<(), r2d2::Error> {
-        if aged.opened.elapsed() >= self.max_lifetime {
-            return Err(r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
-                "the connection reached its maximum lifetime".into(),
-            )));
-        }
         aged.conn.ping().map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, aged: &mut AgedConnection) -> bool {
-        aged.conn.is_broken() || aged.opened.elapsed() >= self.max_lifetime
+        aged.broken || aged.conn.is_broken() || aged.opened.elapsed() >= self.max_lifetime
     }
 }
 
@@ -144,6 +152,8 @@ pub struct Db {
     pool: Pool,
 }
 
+type Pooled = r2d2::PooledConnection<Connector>;
+
 impl Db {
     /// Builds the pool, prepares the schema and applies pending migrations.
     pub fn open(settings: &Settings) -> Result<Db, String> {
@@ -165,13 +175,15 @@ impl Db {
         if let PasswordSource::Databricks { host, api, .. } = credentials.source() {
             rocket::info!("database passwords are tokens from {host} ({api:?})");
         }
+        let PoolSettings { size, timeout, max_lifetime, idle_timeout } = settings.pool;
         let pool = r2d2::Pool::builder()
-            .max_size(settings.pool_size)
+            .max_size(size)
             .min_idle(Some(1))
-            .connection_timeout(settings.db_timeout)
-            .max_lifetime(Some(settings.db_max_lifetime))
-            .idle_timeout(Some(settings.db_idle_timeout))
-            .build(Connector { target: settings.database.clone(), credentials, max_lifetime: settings.db_max_lifetime })
+            .connection_timeout(timeout)
+            .max_lifetime(Some(max_lifetime))
+            .idle_timeout(Some(idle_timeout))
+            .test_on_check_out(false)
+            .build(Connector { target: settings.database.clone(), credentials, max_lifetime })
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
         let db = Db { pool };
         let mut conn = db.pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
@@ -179,34 +191,104 @@ impl Db {
         Ok(db)
     }
 
-    /// Runs blocking database work on Tokio's blocking threads, never on the executor's.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    /// Reads. A read that fails because its connection turned out to be dead (the server
+    /// restarted, the network was cut) is run once more on a fresh connection: reading twice
+    /// changes nothing.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: Fn(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        off_executor(move || {
+            match db.run_once(&work) {
+                Err(Attempt::ConnectionLost(_)) => {
+                    rocket::warn!("database connection lost during a read; reading again on a fresh one");
+                    db.run_once(&work)
+                }
+                other => other,
+            }
+            .map_err(Attempt::into_error)
+        })
+        .await
+    }
+
+    /// Changes, in one transaction with the isolation the rules rely on: see
+    /// [`write_transaction`]. Never retried, since whether a lost commit happened is unknown.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
         let db = self.clone();
-        rocket::tokio::task::spawn_blocking(move || db.run_blocking(work))
-            .await
-            .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
+        off_executor(move || db.run_blocking(|conn| write_transaction(conn, work))).await
     }
 
-    /// The same as [`Db::run`], for callers that are already off the executor.
+    /// Runs work on a connection, for callers that are already off the executor (start-up,
+    /// the command line).
     pub fn run_blocking<T>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>) -> Result<T, AppError> {
-        let mut pooled = self.pool.get().map_err(|e| {
-            rocket::warn!("no database connection: {e}");
-            AppError::Unavailable(UNAVAILABLE.into())
-        })?;
-        let conn = &mut pooled.conn;
-        work(conn).map_err(|err| match err {
-            AppError::Database(e) => classify(e, conn),
-            other => other,
+        self.run_once(work).map_err(Attempt::into_error)
+    }
+
+    fn run_once<T>(&self, work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>) -> Result<T, Attempt> {
+        let mut pooled = self.checkout()?;
+        let result = work(&mut pooled.conn);
+        pooled.last_used = Instant::now();
+        result.map_err(|err| match err {
+            AppError::Database(e) => match classify(e, &mut pooled.conn) {
+                (error, true) => {
+                    pooled.broken = true;
+                    Attempt::ConnectionLost(error)
+                }
+                (error, false) => Attempt::Failed(error),
+            },
+            other => Attempt::Failed(other),
         })
+    }
+
+    /// A connection from the pool; one idle for a while is pinged first, and replaced if dead.
+    fn checkout(&self) -> Result<Pooled, Attempt> {
+        let unavailable = |e: r2d2::PoolError| {
+            rocket::warn!("no database connection: {e}");
+            Attempt::Failed(AppError::Unavailable(UNAVAILABLE.into()))
+        };
+        let mut pooled = self.pool.get().map_err(unavailable)?;
+        if pooled.last_used.elapsed() > TRUST_IF_USED_WITHIN && pooled.conn.ping().is_err() {
+            pooled.broken = true;
+            drop(pooled);
+            pooled = self.pool.get().map_err(unavailable)?;
+        }
+        Ok(pooled)
     }
 }
 
-/// A database error is the database being away or busy (503, try again) or a bug (500).
-fn classify(e: DieselError, conn: &mut DbConnection) -> AppError {
+/// What one run on one connection came to.
+enum Attempt {
+    /// The connection died under the work; nothing can have been committed by a read.
+    ConnectionLost(AppError),
+    Failed(AppError),
+}
+
+impl Attempt {
+    fn into_error(self) -> AppError {
+        match self {
+            Attempt::ConnectionLost(e) | Attempt::Failed(e) => e,
+        }
+    }
+}
+
+/// Runs blocking work on Tokio's blocking threads, never on the executor's.
+async fn off_executor<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    rocket::tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
+}
+
+/// A database error is the database being away or busy (503, try again) or a bug (500); the
+/// flag says whether the connection itself is gone.
+fn classify(e: DieselError, conn: &mut DbConnection) -> (AppError, bool) {
     let busy = match &e {
         DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
         DieselError::DatabaseError(_, info) => {
@@ -217,7 +299,7 @@ fn classify(e: DieselError, conn: &mut DbConnection) -> AppError {
     };
     if busy {
         rocket::warn!("database busy: {e}");
-        return AppError::Unavailable(BUSY.into());
+        return (AppError::Unavailable(BUSY.into()), false);
     }
     let gone = matches!(
         e,
@@ -226,9 +308,9 @@ fn classify(e: DieselError, conn: &mut DbConnection) -> AppError {
         || conn.ping().is_err();
     if gone {
         rocket::warn!("database connection lost: {e}");
-        AppError::Unavailable(UNAVAILABLE.into())
+        (AppError::Unavailable(UNAVAILABLE.into()), true)
     } else {
-        AppError::Database(e)
+        (AppError::Database(e), false)
     }
 }
 
@@ -291,37 +373,44 @@ fn schema_is_ours(pg: &mut diesel::PgConnection, schema: &str) -> Result<(), Str
     ))
 }
 
-/// Runs `work` in a transaction that holds the write lock from its first statement.
+/// Runs `work` in a transaction whose isolation is set here, not left to the server's or the
+/// role's default, because the rules' checks rely on it:
 ///
-/// On SQLite a transaction that reads before it writes can fail with "database is locked" when
-/// another writer commits in between; `BEGIN IMMEDIATE` queues writers up front instead.
-/// Postgres row locks and conditional updates need nothing special.
+/// - Postgres: READ COMMITTED, so that a check made after [`take_turns`] sees every row
+///   committed before the lock was granted (under REPEATABLE READ the snapshot would predate
+///   it). Conditional updates and the database's own constraints do the rest.
+/// - SQLite: `BEGIN IMMEDIATE`, which takes the write lock up front: writers queue instead of
+///   failing with "database is locked" when another commits between their read and write.
 pub fn write_transaction<T>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
     match conn {
-        #[cfg(feature = "sqlite")]
-        DbConnection::Sqlite(lite) => {
-            use diesel::connection::{AnsiTransactionManager, TransactionManager};
-            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?;
-            match work(conn) {
-                Ok(value) => {
-                    <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-                    Ok(value)
-                }
-                Err(e) => {
-                    if let Err(rollback) = <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
-                    {
-                        rocket::error!("rollback failed: {rollback}");
-                    }
-                    Err(e)
-                }
-            }
+        #[cfg(feature = "postgres")]
+        DbConnection::Pg(pg) => {
+            AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN ISOLATION LEVEL READ COMMITTED")?
         }
-        #[allow(unreachable_patterns)]
-        _ => conn.transaction(work),
+        #[cfg(feature = "sqlite")]
+        DbConnection::Sqlite(lite) => AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?,
     }
+    match work(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = <DbConnection as Connection>::TransactionManager::rollback_transaction(conn) {
+                rocket::error!("rollback failed: {rollback}");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Asks the database to answer at all.
+pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    conn.batch_execute("SELECT 1")
 }
 
 /// Inside a write transaction, waits for any other transaction that took the same `key` to

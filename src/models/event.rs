@@ -2,23 +2,19 @@
 //! same transaction as the change it records.
 
 use crate::db::DbConnection;
+use crate::domain::{Email, EventAction};
 use crate::schema::request_events;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
-#[derive(Queryable, Selectable, Serialize, Clone, Debug)]
+#[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = request_events)]
 pub struct Event {
-    #[serde(rename = "id")]
     pub event_id: i32,
-    #[serde(skip)]
     pub request_id: i32,
-    #[serde(rename = "actor")]
-    pub actor_email: String,
-    pub action: String,
+    pub actor_email: Email,
+    pub action: EventAction,
     pub note: Option<String>,
-    #[serde(rename = "at")]
     pub created_at: NaiveDateTime,
 }
 
@@ -26,8 +22,8 @@ pub struct Event {
 #[diesel(table_name = request_events)]
 pub struct NewEvent<'a> {
     pub request_id: i32,
-    pub actor_email: &'a str,
-    pub action: &'a str,
+    pub actor_email: &'a Email,
+    pub action: EventAction,
     pub note: Option<&'a str>,
     pub created_at: NaiveDateTime,
 }

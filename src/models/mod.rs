@@ -3,6 +3,7 @@
 pub mod event;
 pub mod person;
 pub mod request;
+mod sql;
 
 pub use event::Event;
 pub use person::Person;

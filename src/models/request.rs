@@ -1,12 +1,14 @@
 //! Holiday requests and the queries over them.
 
-use crate::db::{DbConnection, MultiBackend};
-use crate::domain::{DateRange, Status};
-use crate::models::event::NewEvent;
-use crate::models::{Event, Person};
-use crate::schema::holiday_requests as hr;
+use crate::db::DbConnection;
+use crate::db::statement::{Param, Statement};
+use crate::domain::{Absence, DateRange, Email, EventAction, Status};
+use crate::models::event::{Event, NewEvent};
+use crate::schema::{holiday_requests as hr, people};
+use crate::statement;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::sql_types::{Date, Integer, Nullable, Text, Timestamp};
 
 #[derive(Queryable, Selectable, Clone, Debug, PartialEq)]
 #[diesel(table_name = hr)]
@@ -16,37 +18,30 @@ pub struct HolidayRequest {
     pub employee_name: String,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
-    #[diesel(deserialize_as = String)]
     pub status: Status,
     pub manager_note: Option<String>,
     /// `None` on rows that predate the app.
-    pub requester_email: Option<String>,
+    pub requester_email: Option<Email>,
     pub comment: Option<String>,
     pub created_at: NaiveDateTime,
-    pub decided_by: Option<String>,
+    pub decided_by: Option<Email>,
     pub decided_at: Option<NaiveDateTime>,
 }
 
 /// A request being made; it starts pending.
 pub struct NewRequest<'a> {
     pub employee_name: &'a str,
-    pub requester_email: &'a str,
+    pub requester_email: &'a Email,
     pub range: DateRange,
     pub comment: Option<&'a str>,
     pub created_at: NaiveDateTime,
 }
 
-/// Which requests a list covers.
-#[derive(Clone, Copy, Debug)]
-pub enum Scope<'a> {
-    /// One person's own requests.
-    Own(&'a str),
-    /// The requests of a manager's reports.
-    Team(&'a str),
-    /// Own and team requests together: everything a non-admin may see.
-    OwnAndTeam(&'a str),
-    /// Everything (admins).
-    All,
+/// Whose requests a list covers, resolved once per request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Requesters {
+    Everyone,
+    Only(Vec<Email>),
 }
 
 /// Where the next page starts. Lists show pending requests first, newest first, then the rest,
@@ -73,47 +68,219 @@ impl Cursor {
     }
 }
 
+/// Which rows a page holds.
+#[derive(Clone, Copy, Debug)]
+pub struct PageQuery<'a> {
+    pub requesters: &'a Requesters,
+    /// One status, or `None` for pending first and then the rest.
+    pub status: Option<&'a Status>,
+    pub cursor: Option<Cursor>,
+    /// Only requests with a higher id (the queue's live updates).
+    pub after: i32,
+    /// Only requests with a lower id (one request found by id).
+    pub before: i32,
+    pub limit: i64,
+}
+
+/// A request with its requester's manager in the directory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Managed {
+    pub request: HolidayRequest,
+    pub manager: Option<Email>,
+}
+
+/// One page: its requests in order, the cursor to the next, and the absences of the teams
+/// it shows, for "also off".
+#[derive(Debug, Default)]
 pub struct Page {
-    pub rows: Vec<HolidayRequest>,
+    pub rows: Vec<Managed>,
     pub next: Option<Cursor>,
+    pub away: Vec<Absence>,
 }
 
-type Boxed<'a> = hr::BoxedQuery<'a, MultiBackend>;
-
-/// Whose requests a scope covers, looked up once per call so that every query filters on a
-/// plain list of emails, one index lookup each. (`own OR IN (subquery)` made Postgres scan the
-/// whole table: 176 ms at 1M rows.)
-enum Requesters {
-    Anyone,
-    Only(Vec<String>),
+// The page statement: the requests of a page, each with its requester's manager, followed by
+// the pending and approved requests of those managers' teams on the page's days ("run" 2),
+// all in one round trip. Per backend, since Postgres walks each requester's index with LATERAL
+// (a plan that stays fast when the statement is prepared once and reused) and SQLite has no
+// LATERAL or arrays. The window for the absences is the page's active days; a request covers
+// at most 366 days, which bounds how far before `hi` an overlapping one can end.
+#[cfg(feature = "postgres")]
+macro_rules! pg_page_tail {
+    () => {
+        "), page AS MATERIALIZED (
+    SELECT h.*, p.manager_email FROM (SELECT * FROM pend UNION ALL SELECT * FROM rest) h
+    LEFT JOIN people p ON p.email = h.requester_email
+), away AS (
+    SELECT a.request_id, c.display_name, a.status, a.start_date, a.end_date, c.email, c.manager_email
+    FROM (SELECT min(start_date) AS lo, max(end_date) AS hi FROM page WHERE status IN ('Pending', 'Approved')) w
+    CROSS JOIN (SELECT DISTINCT manager_email FROM page WHERE status IN ('Pending', 'Approved')) m
+    JOIN people c ON c.manager_email = m.manager_email
+    CROSS JOIN LATERAL (
+        SELECT h2.request_id, h2.status, h2.start_date, h2.end_date FROM holiday_requests h2
+        WHERE h2.requester_email = c.email AND h2.status IN ('Pending', 'Approved')
+          AND h2.end_date >= w.lo AND h2.end_date <= w.hi + 366 AND h2.start_date <= w.hi OFFSET 0) a
+)
+SELECT run, request_id, employee_name, start_date, end_date, status, manager_note, requester_email,
+       comment, created_at, decided_by, decided_at, manager_email FROM page
+UNION ALL
+SELECT 2, request_id, display_name, start_date, end_date, status, NULL, email, NULL, NULL, NULL, NULL, manager_email
+FROM away
+ORDER BY 1, 2 DESC"
+    };
 }
 
-impl Requesters {
-    fn of(conn: &mut DbConnection, scope: Scope<'_>) -> QueryResult<Requesters> {
-        Ok(match scope {
-            Scope::Own(email) => Requesters::Only(vec![email.to_owned()]),
-            Scope::Team(manager) => Requesters::Only(Person::reports_of(conn, manager)?),
-            Scope::OwnAndTeam(email) => {
-                let mut emails = Person::reports_of(conn, email)?;
-                emails.push(email.to_owned());
-                Requesters::Only(emails)
-            }
-            Scope::All => Requesters::Anyone,
-        })
-    }
-
-    fn filter(&self) -> Boxed<'_> {
-        let query = hr::table.into_boxed();
-        match self {
-            Requesters::Anyone => query,
-            Requesters::Only(emails) => query.filter(hr::requester_email.eq_any(emails)),
-        }
-    }
+#[cfg(feature = "sqlite")]
+macro_rules! sqlite_page_tail {
+    () => {
+        "), page AS MATERIALIZED (
+    SELECT h.*, p.manager_email FROM (SELECT * FROM pend UNION ALL SELECT * FROM rest) h
+    LEFT JOIN people p ON p.email = h.requester_email
+), span AS (
+    SELECT min(start_date) AS lo, max(end_date) AS hi FROM page WHERE status IN ('Pending', 'Approved')
+), away AS (
+    SELECT a.request_id, c.display_name, a.status, a.start_date, a.end_date, c.email, c.manager_email
+    FROM span w, people c JOIN holiday_requests a ON a.requester_email = c.email
+    WHERE c.manager_email IN (SELECT manager_email FROM page WHERE status IN ('Pending', 'Approved'))
+      AND a.status IN ('Pending', 'Approved')
+      AND a.end_date >= w.lo AND a.end_date <= date(w.hi, '+366 days') AND a.start_date <= w.hi
+)
+SELECT run, request_id, employee_name, start_date, end_date, status, manager_note, requester_email,
+       comment, created_at, decided_by, decided_at, manager_email FROM page
+UNION ALL
+SELECT 2, request_id, display_name, start_date, end_date, status, NULL, email, NULL, NULL, NULL, NULL, manager_email
+FROM away
+ORDER BY 1, 2 DESC"
+    };
 }
+
+#[cfg(feature = "postgres")]
+statement!(
+    /// Parameters: in_pending, status, before_pending, after, limit; status, before_rest,
+    /// after, limit.
+    PgPageOfEveryone = concat!(
+        "WITH pend AS (
+    SELECT h.*, 0 AS run FROM holiday_requests h
+    WHERE {} AND h.status = coalesce({}::text, 'Pending') AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.request_id DESC LIMIT {}
+), rest AS (
+    SELECT h.*, 1 AS run FROM holiday_requests h
+    WHERE {}::text IS NULL AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.request_id DESC LIMIT {} - (SELECT count(*) FROM pend)
+",
+        pg_page_tail!()
+    )
+);
+
+#[cfg(feature = "postgres")]
+statement!(
+    /// Parameters: requesters, status, before_pending, after, limit, in_pending, limit;
+    /// requesters, before_rest, after, limit, status, limit.
+    PgPageOfSome = concat!(
+        "WITH pend AS (
+    SELECT r.*, 0 AS run FROM unnest({}::text[]) AS v(email) CROSS JOIN LATERAL (
+        SELECT h.* FROM holiday_requests h
+        WHERE h.requester_email = v.email AND h.status = coalesce({}::text, 'Pending')
+          AND h.request_id < {} AND h.request_id > {}
+        ORDER BY h.request_id DESC LIMIT {}) r
+    WHERE {}
+    ORDER BY r.request_id DESC LIMIT {}
+), rest AS (
+    SELECT r.*, 1 AS run FROM unnest({}::text[]) AS v(email) CROSS JOIN LATERAL (
+        SELECT h.* FROM holiday_requests h
+        WHERE h.requester_email = v.email AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
+        ORDER BY h.request_id DESC LIMIT {}) r
+    WHERE {}::text IS NULL
+    ORDER BY r.request_id DESC LIMIT {} - (SELECT count(*) FROM pend)
+",
+        pg_page_tail!()
+    )
+);
+
+#[cfg(feature = "sqlite")]
+statement!(
+    /// Parameters as [`PgPageOfEveryone`].
+    SqlitePageOfEveryone = concat!(
+        "WITH pend AS (
+    SELECT h.*, 0 AS run FROM holiday_requests h
+    WHERE {} AND h.status = coalesce({}, 'Pending') AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.request_id DESC LIMIT {}
+), rest AS (
+    SELECT h.*, 1 AS run FROM holiday_requests h
+    WHERE {} IS NULL AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.request_id DESC LIMIT {} - (SELECT count(*) FROM pend)
+",
+        sqlite_page_tail!()
+    )
+);
+
+#[cfg(feature = "sqlite")]
+statement!(
+    /// Parameters: in_pending, requesters (a JSON array), status, before_pending, after, limit;
+    /// status, requesters, before_rest, after, limit.
+    SqlitePageOfSome = concat!(
+        "WITH pend AS (
+    SELECT h.*, 0 AS run FROM holiday_requests h
+    WHERE {} AND h.requester_email IN (SELECT value FROM json_each({}))
+      AND h.status = coalesce({}, 'Pending') AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.request_id DESC LIMIT {}
+), rest AS (
+    SELECT h.*, 1 AS run FROM holiday_requests h
+    WHERE {} IS NULL AND h.requester_email IN (SELECT value FROM json_each({}))
+      AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.request_id DESC LIMIT {} - (SELECT count(*) FROM pend)
+",
+        sqlite_page_tail!()
+    )
+);
+
+/// A row of the page statement: a request of the page (run 0 or 1) or a colleague's absence
+/// (run 2, with the colleague's name in `employee_name` and email in `requester_email`).
+#[derive(QueryableByName)]
+struct PageRow {
+    #[diesel(sql_type = Integer)]
+    run: i32,
+    #[diesel(sql_type = Integer)]
+    request_id: i32,
+    #[diesel(sql_type = Text)]
+    employee_name: String,
+    #[diesel(sql_type = Date)]
+    start_date: NaiveDate,
+    #[diesel(sql_type = Date)]
+    end_date: NaiveDate,
+    #[diesel(sql_type = Text)]
+    status: Status,
+    #[diesel(sql_type = Nullable<Text>)]
+    manager_note: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    requester_email: Option<Email>,
+    #[diesel(sql_type = Nullable<Text>)]
+    comment: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    created_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<Text>)]
+    decided_by: Option<Email>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    decided_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<Text>)]
+    manager_email: Option<Email>,
+}
+
+const AWAY: i32 = 2;
 
 impl HolidayRequest {
     pub fn range(&self) -> DateRange {
         DateRange { start: self.start_date, end: self.end_date }
+    }
+
+    /// A request and its requester's manager, for deciding and cancelling.
+    pub fn find_managed(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Managed>> {
+        hr::table
+            .left_join(people::table.on(people::email.nullable().eq(hr::requester_email)))
+            .filter(hr::request_id.eq(id))
+            .select((HolidayRequest::as_select(), people::manager_email.nullable()))
+            .first::<(HolidayRequest, Option<Email>)>(conn)
+            .optional()
+            .map(|found| found.map(|(request, manager)| Managed { request, manager }))
     }
 
     pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<HolidayRequest>> {
@@ -123,14 +290,13 @@ impl HolidayRequest {
     /// Records a new pending request and its "Submitted" event; call it inside a transaction so
     /// that neither is written without the other.
     pub fn submit(conn: &mut DbConnection, new: NewRequest) -> QueryResult<HolidayRequest> {
-        // `as_returning()` is not available across backends; the struct follows the table's column order.
         let request: HolidayRequest = diesel::insert_into(hr::table)
             .values((
                 hr::employee_name.eq(new.employee_name),
                 hr::requester_email.eq(new.requester_email),
                 hr::start_date.eq(new.range.start),
                 hr::end_date.eq(new.range.end),
-                hr::status.eq(Status::Pending.as_str()),
+                hr::status.eq(Status::Pending),
                 hr::comment.eq(new.comment),
                 hr::created_at.eq(new.created_at),
             ))
@@ -141,7 +307,7 @@ impl HolidayRequest {
             NewEvent {
                 request_id: request.request_id,
                 actor_email: new.requester_email,
-                action: "Submitted",
+                action: EventAction::Submitted,
                 note: new.comment,
                 created_at: new.created_at,
             },
@@ -149,138 +315,195 @@ impl HolidayRequest {
         Ok(request)
     }
 
-    /// The person's pending or approved requests that share a day with `range`.
-    pub fn clashing(conn: &mut DbConnection, email: &str, range: DateRange) -> QueryResult<Vec<HolidayRequest>> {
+    /// The person's first pending or approved request that shares a day with `range`. Such
+    /// requests never overlap each other and last at most a year, so the index range read is
+    /// bounded whatever the person's history.
+    pub fn first_clash(
+        conn: &mut DbConnection,
+        email: &Email,
+        range: DateRange,
+    ) -> QueryResult<Option<HolidayRequest>> {
+        let latest_end = range.end.checked_add_days(chrono::Days::new(366)).unwrap_or(NaiveDate::MAX);
         hr::table
             .filter(hr::requester_email.eq(email))
-            .filter(hr::status.eq_any([Status::Pending.as_str(), Status::Approved.as_str()]))
-            .filter(hr::start_date.le(range.end))
+            .filter(hr::status.eq_any([Status::Pending, Status::Approved]))
             .filter(hr::end_date.ge(range.start))
+            .filter(hr::end_date.le(latest_end))
+            .filter(hr::start_date.le(range.end))
+            .order(hr::end_date)
             .select(HolidayRequest::as_select())
-            .load(conn)
+            .first(conn)
+            .optional()
     }
 
     /// Records a decision only if the request is still pending, so of two managers deciding at
-    /// once exactly one wins. Returns whether this call won.
+    /// once exactly one wins. Returns the request as decided, or `None` if this call lost.
     pub fn decide_if_pending(
         conn: &mut DbConnection,
         id: i32,
         status: Status,
         note: Option<&str>,
-        by: &str,
+        by: &Email,
         at: NaiveDateTime,
-    ) -> QueryResult<bool> {
-        let changed = diesel::update(hr::table.find(id).filter(hr::status.eq(Status::Pending.as_str())))
-            .set((
-                hr::status.eq(status.as_str()),
-                hr::manager_note.eq(note),
-                hr::decided_by.eq(by),
-                hr::decided_at.eq(at),
-            ))
-            .execute(conn)?;
-        Ok(changed == 1)
+    ) -> QueryResult<Option<HolidayRequest>> {
+        diesel::update(hr::table.find(id).filter(is_pending()))
+            .set((hr::status.eq(status), hr::manager_note.eq(note), hr::decided_by.eq(by), hr::decided_at.eq(at)))
+            .returning(hr::all_columns)
+            .get_result(conn)
+            .optional()
     }
 
     /// Cancels only if the request is pending, or approved and not yet begun on `today`.
-    pub fn cancel_if_allowed(conn: &mut DbConnection, id: i32, today: NaiveDate) -> QueryResult<bool> {
-        let pending = hr::status.eq(Status::Pending.as_str());
-        let approved_future = hr::status.eq(Status::Approved.as_str()).and(hr::start_date.gt(today));
-        let changed = diesel::update(hr::table.find(id).filter(pending.or(approved_future)))
-            .set(hr::status.eq(Status::Cancelled.as_str()))
-            .execute(conn)?;
-        Ok(changed == 1)
-    }
-
-    /// One page of a list, pending first. Reads at most `limit + 1` rows per run it touches.
-    pub fn page(
+    pub fn cancel_if_allowed(
         conn: &mut DbConnection,
-        scope: Scope<'_>,
-        status: Option<Status>,
-        cursor: Option<Cursor>,
-        limit: i64,
-    ) -> QueryResult<Page> {
-        let requesters = Requesters::of(conn, scope)?;
-        // Up to `n` rows of one run, and whether there are more.
-        let run = |conn: &mut DbConnection, pending: bool, before: Option<i32>, n: i64| -> QueryResult<_> {
-            let mut query = requesters.filter();
-            query = match status {
-                Some(s) => query.filter(hr::status.eq(s.as_str())),
-                None if pending => query.filter(hr::status.eq(Status::Pending.as_str())),
-                None => query.filter(hr::status.ne(Status::Pending.as_str())),
-            };
-            if let Some(before) = before {
-                query = query.filter(hr::request_id.lt(before));
-            }
-            let mut rows: Vec<HolidayRequest> =
-                query.order(hr::request_id.desc()).limit(n + 1).select(HolidayRequest::as_select()).load(conn)?;
-            let more = rows.len() as i64 > n;
-            rows.truncate(n as usize);
-            Ok((rows, more))
-        };
-        // The next page starts after the last row shown, or at the top of the rest.
-        let next = |rows: &[HolidayRequest], in_pending: bool| Cursor {
-            in_pending,
-            before_id: rows.last().map_or(i32::MAX, |r| r.request_id),
-        };
-
-        // With a status filter there is a single run.
-        let in_pending = status.is_none() && cursor.is_none_or(|c| c.in_pending);
-        let before = cursor.map(|c| c.before_id);
-        if !in_pending {
-            let (rows, more) = run(conn, false, before, limit)?;
-            let next = more.then(|| next(&rows, false));
-            return Ok(Page { rows, next });
-        }
-        let (mut rows, more) = run(conn, true, before, limit)?;
-        if more {
-            let next = Some(next(&rows, true));
-            return Ok(Page { rows, next });
-        }
-        // Pending ones ran out on this page: fill the room left with the rest.
-        let (rest, more) = run(conn, false, None, limit - rows.len() as i64)?;
-        let next = more.then(|| next(&rest, false));
-        rows.extend(rest);
-        Ok(Page { rows, next })
-    }
-
-    /// Pending requests newer than `after_id`, for the queue's live updates.
-    pub fn pending_after(conn: &mut DbConnection, scope: Scope<'_>, after_id: i32) -> QueryResult<Vec<HolidayRequest>> {
-        Requesters::of(conn, scope)?
-            .filter()
-            .filter(hr::status.eq(Status::Pending.as_str()))
-            .filter(hr::request_id.gt(after_id))
-            .order(hr::request_id.desc())
-            .limit(100)
-            .select(HolidayRequest::as_select())
-            .load(conn)
-    }
-
-    pub fn count_pending(conn: &mut DbConnection, scope: Scope<'_>, except_requester: &str) -> QueryResult<i64> {
-        Requesters::of(conn, scope)?
-            .filter()
-            .filter(hr::status.eq(Status::Pending.as_str()))
-            .filter(hr::requester_email.is_null().or(hr::requester_email.ne(except_requester)))
-            .count()
+        id: i32,
+        today: NaiveDate,
+    ) -> QueryResult<Option<HolidayRequest>> {
+        let approved_future =
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(status) = 'approved'").and(hr::start_date.gt(today));
+        diesel::update(hr::table.find(id).filter(is_pending().or(approved_future)))
+            .set(hr::status.eq(Status::Cancelled))
+            .returning(hr::all_columns)
             .get_result(conn)
+            .optional()
     }
 
-    pub fn max_id(conn: &mut DbConnection) -> QueryResult<i32> {
-        Ok(hr::table.select(diesel::dsl::max(hr::request_id)).first::<Option<i32>>(conn)?.unwrap_or(0))
+    /// One page of a list, with its requesters' managers and their teams' absences, in one
+    /// statement. Reads at most `limit + 1` requests per run it touches.
+    pub fn page(conn: &mut DbConnection, q: PageQuery<'_>) -> QueryResult<Page> {
+        let status = q.status.map(Status::as_str);
+        let in_pending = q.status.is_some() || q.cursor.is_none_or(|c| c.in_pending);
+        let before_pending = q.cursor.filter(|_| in_pending).map_or(q.before, |c| c.before_id.min(q.before));
+        let before_rest =
+            q.cursor.filter(|c| !c.in_pending && q.status.is_none()).map_or(q.before, |c| c.before_id.min(q.before));
+        let limit = i32::try_from(q.limit + 1).unwrap_or(i32::MAX);
+        let after = q.after;
+        use Param::{Bool, Int, OptionalText};
+        let rows: Vec<PageRow> = match (conn, q.requesters) {
+            #[cfg(feature = "postgres")]
+            (DbConnection::Pg(pg), Requesters::Everyone) => Statement::<PgPageOfEveryone>::new(vec![
+                Bool(in_pending),
+                OptionalText(status),
+                Int(before_pending),
+                Int(after),
+                Int(limit),
+                OptionalText(status),
+                Int(before_rest),
+                Int(after),
+                Int(limit),
+            ])
+            .load(pg)?,
+            #[cfg(feature = "postgres")]
+            (DbConnection::Pg(pg), Requesters::Only(emails)) => {
+                let emails: Vec<String> = emails.iter().map(|e| e.as_str().to_owned()).collect();
+                Statement::<PgPageOfSome>::new(vec![
+                    Param::TextArray(&emails),
+                    OptionalText(status),
+                    Int(before_pending),
+                    Int(after),
+                    Int(limit),
+                    Bool(in_pending),
+                    Int(limit),
+                    Param::TextArray(&emails),
+                    Int(before_rest),
+                    Int(after),
+                    Int(limit),
+                    OptionalText(status),
+                    Int(limit),
+                ])
+                .load(pg)?
+            }
+            #[cfg(feature = "sqlite")]
+            (DbConnection::Sqlite(lite), Requesters::Everyone) => Statement::<SqlitePageOfEveryone>::new(vec![
+                Bool(in_pending),
+                OptionalText(status),
+                Int(before_pending),
+                Int(after),
+                Int(limit),
+                OptionalText(status),
+                Int(before_rest),
+                Int(after),
+                Int(limit),
+            ])
+            .load(lite)?,
+            #[cfg(feature = "sqlite")]
+            (DbConnection::Sqlite(lite), Requesters::Only(emails)) => {
+                let json = serde_json::to_string(emails)
+                    .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+                Statement::<SqlitePageOfSome>::new(vec![
+                    Bool(in_pending),
+                    Param::Text(&json),
+                    OptionalText(status),
+                    Int(before_pending),
+                    Int(after),
+                    Int(limit),
+                    OptionalText(status),
+                    Param::Text(&json),
+                    Int(before_rest),
+                    Int(after),
+                    Int(limit),
+                ])
+                .load(lite)?
+            }
+        };
+        Ok(Page::from_rows(rows, q.limit))
     }
+}
 
-    /// Approved or pending requests by any of `emails` that share a day with `window`.
-    pub fn absences(conn: &mut DbConnection, emails: &[&str], window: DateRange) -> QueryResult<Vec<HolidayRequest>> {
-        if emails.is_empty() {
-            return Ok(Vec::new());
+impl Page {
+    fn from_rows(rows: Vec<PageRow>, limit: i64) -> Page {
+        let mut page = Page::default();
+        let mut last_run = 0;
+        for row in rows {
+            if row.run == AWAY {
+                let (Some(email), range) =
+                    (row.requester_email, DateRange { start: row.start_date, end: row.end_date })
+                else {
+                    continue;
+                };
+                page.away.push(Absence {
+                    email,
+                    name: row.employee_name,
+                    manager: row.manager_email,
+                    status: row.status,
+                    range,
+                });
+                continue;
+            }
+            if page.rows.len() as i64 == limit {
+                // The row after the last one shown: there is a next page, which starts after
+                // the last row shown, in the run that row belongs to.
+                if let Some(last) = page.rows.last() {
+                    page.next = Some(Cursor { in_pending: last_run == 0, before_id: last.request.request_id });
+                }
+                continue;
+            }
+            last_run = row.run;
+            page.rows.push(Managed {
+                manager: row.manager_email,
+                request: HolidayRequest {
+                    request_id: row.request_id,
+                    employee_name: row.employee_name,
+                    start_date: row.start_date,
+                    end_date: row.end_date,
+                    status: row.status,
+                    manager_note: row.manager_note,
+                    requester_email: row.requester_email,
+                    comment: row.comment,
+                    created_at: row.created_at.unwrap_or_default(),
+                    decided_by: row.decided_by,
+                    decided_at: row.decided_at,
+                },
+            });
         }
-        hr::table
-            .filter(hr::requester_email.eq_any(emails))
-            .filter(hr::status.eq_any([Status::Pending.as_str(), Status::Approved.as_str()]))
-            .filter(hr::start_date.le(window.end))
-            .filter(hr::end_date.ge(window.start))
-            .select(HolidayRequest::as_select())
-            .load(conn)
+        page
     }
+}
+
+/// Pending, in whatever letter case a row written by another tool uses. Used on single rows
+/// found by id, so the function costs nothing.
+fn is_pending() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("lower(status) = 'pending'")
 }
 
 #[cfg(test)]

@@ -1,19 +1,9 @@
 //! The page shell: header, navigation, the development banner and flash messages.
 
-use crate::config::AuthMode;
-use crate::models::Person;
+use super::{assets, ids};
+use crate::actions::Frame;
+use crate::models::person::WAITING_CAP;
 use maud::{DOCTYPE, Markup, html};
-
-/// Everything the shell shows about the signed-in person.
-pub struct Chrome {
-    pub email: String,
-    pub name: String,
-    /// Requests waiting for their decision; `None` for people who decide nothing.
-    pub pending: Option<i64>,
-    pub auth: AuthMode,
-    /// The directory, for the development identity switcher.
-    pub people: Vec<Person>,
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -51,8 +41,9 @@ pub fn focused_alert(tone: Tone, message: &str) -> Markup {
 /// The number of requests waiting, in the navigation. `oob` marks it for an out-of-band swap.
 /// The word is there for screen readers (an `aria-label` on a plain `span` is not read).
 pub fn pending_count(n: i64, oob: bool) -> Markup {
+    let shown = if n >= i64::from(WAITING_CAP) { format!("{}+", WAITING_CAP - 1) } else { n.to_string() };
     html! {
-        span #pending-count .count hx-swap-oob=[oob.then_some("true")] { (n) span .visually-hidden { " waiting" } }
+        span #(ids::PENDING_COUNT) .count hx-swap-oob=[oob.then_some("true")] { (shown) span .visually-hidden { " waiting" } }
     }
 }
 
@@ -71,7 +62,7 @@ const FAVICON: &str = concat!(
 /// which the Content-Security-Policy would refuse.
 const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[2345]..","swap":true}]}"#;
 
-pub fn page(title: &str, chrome: Option<&Chrome>, section: Section, flash: Option<Markup>, body: Markup) -> Markup {
+pub fn page(title: &str, frame: Option<&Frame>, section: Section, flash: Option<Markup>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -81,30 +72,30 @@ pub fn page(title: &str, chrome: Option<&Chrome>, section: Section, flash: Optio
                 meta name="htmx-config" content=(HTMX_CONFIG);
                 title { (title) " · Holidays" }
                 link rel="icon" href=(FAVICON);
-                link rel="stylesheet" href=(crate::web::assets::CSS_URL);
-                script src=(crate::web::assets::HTMX_URL) defer {}
+                link rel="stylesheet" href=(assets::CSS_URL);
+                script src=(assets::HTMX_URL) defer {}
             }
             body {
                 a .skip-link href="#main" { "Skip to the main content" }
-                @if let Some(c) = chrome {
-                    @if c.auth == AuthMode::Dev { (dev_banner(c)) }
+                @if let Some(f) = frame {
+                    @if f.switcher.is_some() { (dev_banner(f)) }
                 }
                 header .site {
                     a .brand href="/" { "Holidays" }
-                    @if let Some(c) = chrome {
+                    @if let Some(f) = frame {
                         nav .main-nav aria-label="Main" {
                             a href="/" aria-current=[(section == Section::Mine).then_some("page")] { "My requests" }
-                            @if let Some(n) = c.pending {
+                            @if f.viewer.decides() {
                                 a href="/queue" aria-current=[(section == Section::Queue).then_some("page")] {
-                                    "Team queue " (pending_count(n, false))
+                                    "Team queue " (pending_count(f.viewer.waiting, false))
                                 }
                             }
                         }
-                        p .identity { "Signed in as " strong { (c.name) } " (" (c.email) ")" }
+                        p .identity { "Signed in as " strong { (f.viewer.name()) } " (" (f.viewer.actor.email) ")" }
                     }
                 }
                 main #main .container tabindex="-1" {
-                    div #flash aria-live="polite" { @if let Some(f) = flash { (f) } }
+                    div #(ids::FLASH) aria-live="polite" { @if let Some(f) = flash { (f) } }
                     (body)
                 }
             }
@@ -112,7 +103,9 @@ pub fn page(title: &str, chrome: Option<&Chrome>, section: Section, flash: Optio
     }
 }
 
-fn dev_banner(c: &Chrome) -> Markup {
+fn dev_banner(f: &Frame) -> Markup {
+    let people = f.switcher.as_deref().unwrap_or_default();
+    let me = &f.viewer.actor.email;
     html! {
         div .dev-banner role="note" {
             strong { "Development identity. " }
@@ -120,11 +113,11 @@ fn dev_banner(c: &Chrome) -> Markup {
             form .switcher method="post" action="/dev/identity" {
                 label for="dev-user" { "Act as" }
                 select #dev-user name="email" {
-                    @for p in &c.people {
-                        option value=(p.email) selected[p.email == c.email] { (p.display_name) " <" (p.email) ">" }
+                    @for p in people {
+                        option value=(p.email) selected[p.email == *me] { (p.display_name) " <" (p.email) ">" }
                     }
-                    @if !c.people.iter().any(|p| p.email == c.email) {
-                        option value=(c.email) selected { (c.email) " (not in the directory)" }
+                    @if !people.iter().any(|p| p.email == *me) {
+                        option value=(me) selected { (f.viewer.name()) " <" (me) ">" }
                     }
                 }
                 button type="submit" .secondary { "Switch user" }

@@ -1,21 +1,53 @@
-//! Request components: the badge, the form, a row in each list, the details.
+//! Request components: the badge, the forms, a row in each list, the details.
 
 use super::layout::{Tone, focused_alert};
-use super::{date, timestamp};
+use super::{date, ids, timestamp};
 use crate::actions::{Listed, RequestInput};
-use crate::domain::Status;
+use crate::domain::{AlsoOff, Status};
 use crate::error::AppError;
 use crate::models::request::Cursor;
 use crate::models::{Event, HolidayRequest};
 use maud::{Markup, html};
 
+/// Where a plain form post returns to. Only these: never a URL taken from the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Back {
+    Home,
+    Queue,
+    Details,
+}
+
+impl Back {
+    fn as_str(self) -> &'static str {
+        match self {
+            Back::Home => "home",
+            Back::Queue => "queue",
+            Back::Details => "details",
+        }
+    }
+
+    /// The form field's value, or `default` when it is missing or unknown.
+    pub fn parse(value: Option<&str>, default: Back) -> Back {
+        [Back::Home, Back::Queue, Back::Details].into_iter().find(|b| Some(b.as_str()) == value).unwrap_or(default)
+    }
+
+    pub fn path(self, id: i32) -> String {
+        match self {
+            Back::Home => "/".into(),
+            Back::Queue => "/queue".into(),
+            Back::Details => format!("/requests/{id}"),
+        }
+    }
+}
+
 /// The status in words with a symbol, so colour is never the only signal.
-pub fn badge(status: Status) -> Markup {
+pub fn badge(status: &Status) -> Markup {
     let (class, symbol) = match status {
         Status::Pending => ("badge badge-pending", "◷"),
         Status::Approved => ("badge badge-approved", "✓"),
         Status::Declined => ("badge badge-declined", "✗"),
         Status::Cancelled => ("badge badge-cancelled", "⊘"),
+        Status::Other(_) => ("badge badge-cancelled", "?"),
     };
     html! { span class=(class) { span aria-hidden="true" { (symbol) " " } (status.as_str()) } }
 }
@@ -26,6 +58,15 @@ fn dates(r: &HolidayRequest) -> Markup {
         span .nowrap { (date(r.start_date)) } " – " span .nowrap { (date(r.end_date)) }
         br;
         small .muted { (days) " working " @if days == 1 { "day" } @else { "days" } }
+    }
+}
+
+/// "Suzy (approved), Charlie (pending) and 2 more".
+fn also_off_text(off: &AlsoOff) -> String {
+    let names = off.labels().join(", ");
+    match off.more() {
+        0 => names,
+        n => format!("{names} and {n} more"),
     }
 }
 
@@ -56,7 +97,7 @@ pub fn request_form(input: &RequestInput, error: Option<&AppError>, done: Option
     };
     let comment_error = field_error("comment");
     html! {
-        form #request-form .request-form method="post" action="/requests"
+        form #(ids::REQUEST_FORM) .request-form method="post" action="/requests"
             hx-post="/requests" hx-target="this" hx-swap="outerHTML" {
             @if let Some(m) = done { (focused_alert(Tone::Ok, m)) }
             @if let Some(e) = general { (focused_alert(Tone::Error, e.message())) }
@@ -81,24 +122,62 @@ fn request_link(id: i32) -> Markup {
     html! { a href=(format!("/requests/{id}")) { span .visually-hidden { "Request " } "#" (id) } }
 }
 
+/// Approve or decline, with an optional note. The note is a text area, so Enter in it starts
+/// a new line and never submits: deciding takes an explicit Approve or Decline. In a row of the
+/// queue it swaps that row; on the request's page it is a plain post. `kept_note` refills a
+/// note that could not be saved.
+pub fn decision_form(r: &HolidayRequest, back: Back, kept_note: Option<&str>) -> Markup {
+    let id = r.request_id;
+    let action = format!("/requests/{id}/decision");
+    let in_row = back == Back::Queue;
+    html! {
+        form .decision-form method="post" action=(action)
+            hx-post=[in_row.then_some(&action)] hx-target=[in_row.then_some("closest tr")] hx-swap=[in_row.then_some("outerHTML")] {
+            input type="hidden" name="back" value=(back.as_str());
+            @if in_row {
+                label .visually-hidden for=(ids::note(id)) { "Note to " (r.employee_name) " (optional)" }
+            } @else {
+                label for=(ids::note(id)) { "Note (optional)" }
+            }
+            textarea .note #(ids::note(id)) name="note" rows="1" maxlength="1000" autocomplete="off"
+                placeholder="Add a comment (optional)…" { (kept_note.unwrap_or("")) }
+            button type="submit" .approve name="decision" value="Approved"
+                aria-label=(format!("Approve request #{id} from {}", r.employee_name)) { "Approve" }
+            button type="submit" .decline name="decision" value="Declined"
+                aria-label=(format!("Decline request #{id} from {}", r.employee_name)) { "Decline" }
+        }
+    }
+}
+
+/// Cancel a request. In a row of the employee's list it swaps that row; on the request's page
+/// it is a plain post.
+pub fn cancel_form(r: &HolidayRequest, back: Back) -> Markup {
+    let id = r.request_id;
+    let action = format!("/requests/{id}/cancel");
+    let in_row = back == Back::Home;
+    html! {
+        form method="post" action=(action)
+            hx-post=[in_row.then_some(&action)] hx-target=[in_row.then_some("closest tr")] hx-swap=[in_row.then_some("outerHTML")] {
+            input type="hidden" name="back" value=(back.as_str());
+            button type="submit" .secondary {
+                @if in_row { "Cancel request #" (id) } @else { "Cancel this request" }
+            }
+        }
+    }
+}
+
 /// A row of the employee's own list.
 pub fn my_row(item: &Listed, message: Option<&(Tone, String)>) -> Markup {
     let r = &item.request;
     html! {
-        tr #(format!("request-{}", r.request_id)) .request-row .just-changed[message.is_some()] {
+        tr #(ids::request_row(r.request_id)) .request-row .just-changed[message.is_some()] {
             td { (request_link(r.request_id)) }
             td { (dates(r)) }
-            td { (badge(r.status)) }
+            td { (badge(&r.status)) }
             td { (r.manager_note.as_deref().unwrap_or("")) }
             td {
                 (message_cell(message))
-                @if item.can_cancel {
-                    form method="post" action=(format!("/requests/{}/cancel", r.request_id))
-                        hx-post=(format!("/requests/{}/cancel", r.request_id)) hx-target="closest tr" hx-swap="outerHTML" {
-                        input type="hidden" name="back" value="home";
-                        button type="submit" .secondary { "Cancel request #" (r.request_id) }
-                    }
-                }
+                @if item.can_cancel { (cancel_form(r, Back::Home)) }
             }
         }
     }
@@ -108,13 +187,13 @@ pub fn my_table(items: &[Listed], next: Option<Cursor>) -> Markup {
     html! {
         // Always there (hidden when not true) for the out-of-band delete when a first row arrives,
         // which htmx reports as an error when it finds nothing to delete.
-        p #my-empty .muted hidden[!items.is_empty()] { "You have not asked for any time off yet." }
+        p #(ids::MY_EMPTY) .muted hidden[!items.is_empty()] { "You have not asked for any time off yet." }
         div .table-wrap {
             table .requests {
                 caption .visually-hidden { "Your holiday requests" }
                 thead { tr { th scope="col" { "Request" } th scope="col" { "Dates" } th scope="col" { "Status" }
                     th scope="col" { "Manager's note" } th scope="col" { "Actions" } } }
-                tbody #my-requests { @for item in items { (my_row(item, None)) } }
+                tbody #(ids::MY_REQUESTS) { @for item in items { (my_row(item, None)) } }
             }
         }
         (pager("/", None, next))
@@ -127,34 +206,20 @@ pub fn queue_row(item: &Listed, message: Option<&(Tone, String)>, kept_note: Opt
     let r = &item.request;
     let id = r.request_id;
     html! {
-        tr #(format!("request-{id}")) .request-row .just-changed[message.is_some()] {
+        tr #(ids::request_row(id)) .request-row .just-changed[message.is_some()] {
             td { (request_link(id)) }
             td { (r.employee_name) @if let Some(e) = &r.requester_email { br; small .muted { (e) } } }
             td {
                 (dates(r))
-                @if !item.also_off.is_empty() {
-                    p .also-off { "Also off: " (item.also_off.join(", ")) }
+                @if item.also_off.total > 0 {
+                    p .also-off { "Also off: " (also_off_text(&item.also_off)) }
                 }
             }
             td { (r.comment.as_deref().unwrap_or("")) }
-            td { (badge(r.status)) }
+            td { (badge(&r.status)) }
             td {
                 (message_cell(message))
-                @if item.can_decide {
-                    form .decision-form method="post" action=(format!("/requests/{id}/decision"))
-                        hx-post=(format!("/requests/{id}/decision")) hx-target="closest tr" hx-swap="outerHTML" {
-                        input type="hidden" name="back" value="queue";
-                        label .visually-hidden for=(format!("note-{id}")) { "Note to " (r.employee_name) " (optional)" }
-                        input .note #(format!("note-{id}")) name="note" maxlength="1000" autocomplete="off"
-                            placeholder="Add a comment (optional)…" value=(kept_note.unwrap_or(""));
-                        button type="submit" .approve name="decision" value="Approved"
-                            aria-label=(format!("Approve request #{id} from {}", r.employee_name)) { "Approve" }
-                        button type="submit" .decline name="decision" value="Declined"
-                            aria-label=(format!("Decline request #{id} from {}", r.employee_name)) { "Decline" }
-                    }
-                } @else {
-                    (decided_by(r))
-                }
+                @if item.can_decide { (decision_form(r, Back::Queue, kept_note)) } @else { (decided_by(r)) }
             }
         }
     }
@@ -170,24 +235,24 @@ fn decided_by(r: &HolidayRequest) -> Markup {
 }
 
 /// The status tabs above the queue.
-pub fn status_tabs(current: Option<Status>) -> Markup {
-    let tab = |label: &str, status: Option<Status>, href: String| {
+pub fn status_tabs(current: Option<&Status>) -> Markup {
+    let tab = |label: &str, status: Option<&Status>, href: String| {
         html! { a href=(href) aria-current=[(status == current).then_some("page")] { (label) } }
     };
     html! {
         nav .tabs aria-label="Filter by status" {
-            @for s in Status::ALL { (tab(s.as_str(), Some(s), format!("/queue?status={s}"))) }
+            @for s in &Status::KNOWN { (tab(s.as_str(), Some(s), format!("/queue?status={s}"))) }
             (tab("All", None, "/queue?status=all".into()))
         }
     }
 }
 
 /// The queue table; `poll_after` keeps new pending requests arriving without a reload.
-pub fn queue_table(items: &[Listed], status: Option<Status>, next: Option<Cursor>, poll_after: Option<i32>) -> Markup {
-    let status_param = status.map_or("all".to_owned(), |s| s.as_str().to_owned());
+pub fn queue_table(items: &[Listed], status: Option<&Status>, next: Option<Cursor>, poll_after: Option<i32>) -> Markup {
+    let status_param = status.map_or("all", Status::as_str);
     html! {
-        @if let Some(after) = poll_after { (queue_poller(after, &status_param)) }
-        p #queue-empty .muted hidden[!items.is_empty()] { "Nothing here: no requests match this filter." }
+        @if let Some(after) = poll_after { (queue_poller(after)) }
+        p #(ids::QUEUE_EMPTY) .muted hidden[!items.is_empty()] { "Nothing here: no requests match this filter." }
         div .table-wrap {
             table .requests {
                 caption .visually-hidden { "Requests from your team" }
@@ -195,19 +260,19 @@ pub fn queue_table(items: &[Listed], status: Option<Status>, next: Option<Cursor
                     th scope="col" { "Request" } th scope="col" { "Employee" } th scope="col" { "Dates" }
                     th scope="col" { "Comment" } th scope="col" { "Status" } th scope="col" { "Decision" }
                 } }
-                tbody #queue-rows { @for item in items { (queue_row(item, None, None)) } }
+                tbody #(ids::QUEUE_ROWS) { @for item in items { (queue_row(item, None, None)) } }
             }
         }
-        (pager("/queue", Some(&status_param), next))
+        (pager("/queue", Some(status_param), next))
     }
 }
 
 /// Asks every 10 s for pending requests newer than `after`. It only ever adds rows, so a note
 /// being typed in an existing row is never replaced. Swapped out of band with a new `after`.
-pub fn queue_poller(after: i32, status_param: &str) -> Markup {
+pub fn queue_poller(after: i32) -> Markup {
     html! {
-        div #queue-poller hidden hx-get=(format!("/queue/updates?after={after}&status={status_param}"))
-            hx-trigger="every 10s" hx-target="#queue-rows" hx-swap="afterbegin" {}
+        div #(ids::QUEUE_POLLER) hidden hx-get=(format!("/queue/updates?after={after}"))
+            hx-trigger="every 10s" hx-target=(ids::selector(ids::QUEUE_ROWS)) hx-swap="afterbegin" {}
     }
 }
 
@@ -229,31 +294,18 @@ fn pager(base: &str, status_param: Option<&str>, next: Option<Cursor>) -> Markup
 pub fn details(item: &Listed, events: &[Event]) -> Markup {
     let r = &item.request;
     html! {
-        h1 { "Request #" (r.request_id) " " (badge(r.status)) }
+        h1 { "Request #" (r.request_id) " " (badge(&r.status)) }
         section .card {
             dl .facts {
                 dt { "Employee" } dd { (r.employee_name) @if let Some(e) = &r.requester_email { " (" (e) ")" } }
                 dt { "Dates" } dd { (dates(r)) }
-                @if !item.also_off.is_empty() { dt { "Also off" } dd { (item.also_off.join(", ")) } }
+                @if item.also_off.total > 0 { dt { "Also off" } dd { (also_off_text(&item.also_off)) } }
                 dt { "Comment" } dd { (r.comment.as_deref().unwrap_or("—")) }
                 dt { "Manager's note" } dd { (r.manager_note.as_deref().unwrap_or("—")) }
                 dt { "Asked" } dd { (timestamp(r.created_at)) }
             }
-            @if item.can_decide {
-                form .decision-form method="post" action=(format!("/requests/{}/decision", r.request_id)) {
-                    input type="hidden" name="back" value="details";
-                    label for="note" { "Note (optional)" }
-                    input .note #note name="note" maxlength="1000" placeholder="Add a comment (optional)…";
-                    button type="submit" .approve name="decision" value="Approved" { "Approve" }
-                    button type="submit" .decline name="decision" value="Declined" { "Decline" }
-                }
-            }
-            @if item.can_cancel {
-                form method="post" action=(format!("/requests/{}/cancel", r.request_id)) {
-                    input type="hidden" name="back" value="details";
-                    button type="submit" .secondary { "Cancel this request" }
-                }
-            }
+            @if item.can_decide { (decision_form(r, Back::Details, None)) }
+            @if item.can_cancel { (cancel_form(r, Back::Details)) }
         }
         section .card {
             h2 { "History" }

@@ -1,10 +1,12 @@
-//! Request guards: who is asking, whether a change comes from our own pages, and whether htmx
-//! sent the request.
+//! Request guards: who is asking, whether a change comes from our own pages, whether htmx
+//! sent the request, and bodies read with clear errors.
 
-use crate::config::{AuthMode, Settings, normalize_email};
-use crate::domain::Actor;
+use crate::actions::App;
+use crate::config::{AuthMode, Settings};
+use crate::domain::{Actor, Email, EmailError, Invalid};
 use crate::error::AppError;
 use rocket::data::{self, FromData, ToByteUnit};
+use rocket::form::Form;
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome};
 use rocket::{Data, Request};
@@ -24,12 +26,32 @@ fn refuse<T, E>(req: &Request<'_>, status: Status, message: String, error: E) ->
     Outcome::Error((status, error))
 }
 
-fn settings<'r>(req: &'r Request<'_>) -> &'r Settings {
-    req.rocket().state::<Settings>().expect("Settings are managed by holidays::build")
+pub fn app<'r>(req: &'r Request<'_>) -> &'r App {
+    req.rocket().state::<App>().expect("the App is managed by holidays::build")
 }
 
-/// The person making the request.
-pub struct CurrentUser(pub Actor);
+fn settings<'r>(req: &'r Request<'_>) -> &'r Settings {
+    &app(req).settings
+}
+
+/// In development anyone can say who they are, so only this machine may ask: a page on
+/// another site could otherwise reach the app through a name that resolves to 127.0.0.1 (DNS
+/// rebinding) and act as anyone. A browser always sends the name it used in `Host`.
+fn loopback_host(req: &Request<'_>) -> bool {
+    let Some(host) = req.headers().get_one("Host") else { return true };
+    let (name, _) = split_authority(host);
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+const NOT_LOOPBACK: &str = "This development server answers only to localhost, 127.0.0.1 or [::1]. \
+     Open it by one of those names.";
+
+/// The person making the request. `switcher` is whether the page offers the development
+/// identity switcher.
+pub struct CurrentUser {
+    pub actor: Actor,
+    pub switcher: bool,
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for CurrentUser {
@@ -37,20 +59,47 @@ impl<'r> FromRequest<'r> for CurrentUser {
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let settings = settings(req);
-        let header = req.headers().get_one(EMAIL_HEADER);
-        let claimed = match settings.auth {
-            AuthMode::Proxy => header.map(str::to_owned),
-            AuthMode::Dev => header
-                .map(str::to_owned)
-                .or_else(|| req.cookies().get(DEV_USER_COOKIE).map(|c| c.value().to_owned()))
-                .or_else(|| Some(settings.dev_user.clone())),
+        if settings.auth == AuthMode::Dev && !loopback_host(req) {
+            return refuse(req, Status::MisdirectedRequest, NOT_LOOPBACK.into(), ());
+        }
+        let mut headers = req.headers().get(EMAIL_HEADER);
+        let header = headers.next();
+        if headers.next().is_some() {
+            return refuse(
+                req,
+                Status::BadRequest,
+                format!("The request names its user twice ({EMAIL_HEADER} appears more than once); send it once."),
+                (),
+            );
+        }
+        let claimed = match (settings.auth, header) {
+            (_, Some(h)) => h,
+            (AuthMode::Proxy, None) => return refuse(req, Status::Unauthorized, crate::error::UNAUTHORIZED.into(), ()),
+            // A cookie that is not an address (edited by hand, or left by an older version)
+            // is ignored rather than locking every page.
+            (AuthMode::Dev, None) => {
+                let cookie = req.cookies().get(DEV_USER_COOKIE).and_then(|c| Email::parse(c.value()).ok());
+                let email = cookie.unwrap_or_else(|| settings.dev_user.clone());
+                return Outcome::Success(CurrentUser {
+                    actor: Actor { is_admin: settings.is_admin(&email), email },
+                    switcher: true,
+                });
+            }
         };
-        let Some(claimed) = claimed else {
-            return refuse(req, Status::Unauthorized, crate::error::UNAUTHORIZED.into(), ());
-        };
-        match normalize_email(&claimed) {
-            Some(email) => Outcome::Success(CurrentUser(Actor { is_admin: settings.is_admin(&email), email })),
-            None => refuse(
+        match Email::parse(claimed) {
+            Ok(email) => Outcome::Success(CurrentUser {
+                actor: Actor { is_admin: settings.is_admin(&email), email },
+                switcher: settings.auth == AuthMode::Dev,
+            }),
+            Err(EmailError::NotAscii) => refuse(
+                req,
+                Status::Unauthorized,
+                format!(
+                    "You are not signed in: {EMAIL_HEADER} holds an address with characters outside plain ASCII, which this app does not accept."
+                ),
+                (),
+            ),
+            Err(EmailError::NotAnAddress) => refuse(
                 req,
                 Status::Unauthorized,
                 format!("You are not signed in: {EMAIL_HEADER} does not hold an email address."),
@@ -60,10 +109,69 @@ impl<'r> FromRequest<'r> for CurrentUser {
     }
 }
 
+/// The development identity switcher's routes: they exist only in development, and only for
+/// this machine.
+pub struct DevOnly;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for DevOnly {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        if settings(req).auth != AuthMode::Dev {
+            return refuse(req, Status::NotFound, "There is nothing at this address.".into(), ());
+        }
+        if !loopback_host(req) {
+            return refuse(req, Status::MisdirectedRequest, NOT_LOOPBACK.into(), ());
+        }
+        Outcome::Success(DevOnly)
+    }
+}
+
 /// Refuses changes a browser sends on behalf of another site (cross-site request forgery).
 /// Browsers say where a request comes from in `Sec-Fetch-Site` or `Origin`; scripts send
 /// neither and are let through, since they cannot ride on a user's session.
 pub struct SameOrigin;
+
+/// Splits `host:port`, `[v6]:port` or a bare host.
+fn split_authority(authority: &str) -> (&str, Option<&str>) {
+    match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, tail)) => (host, tail.strip_prefix(':')),
+            None => (authority, None),
+        },
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    }
+}
+
+/// Scheme, host and port of an origin, with the scheme's default port filled in.
+fn origin_parts(scheme: &str, authority: &str) -> Option<(String, String, u16)> {
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let (host, port) = split_authority(authority);
+    let port = match port {
+        Some(p) => p.parse().ok()?,
+        None => default_port,
+    };
+    (!host.is_empty()).then(|| (scheme, host.to_ascii_lowercase(), port))
+}
+
+/// Whether `Origin` names this very server: same scheme (the proxy's `X-Forwarded-Proto`, or
+/// plain http), host and port as the request's `Host`.
+fn same_origin(origin: &str, host: &str, scheme: &str) -> bool {
+    let Some((origin_scheme, origin_authority)) = origin.split_once("://") else { return false };
+    match (origin_parts(origin_scheme, origin_authority.trim_end_matches('/')), origin_parts(scheme, host)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for SameOrigin {
@@ -74,8 +182,8 @@ impl<'r> FromRequest<'r> for SameOrigin {
         let same_site = match (headers.get_one("Sec-Fetch-Site"), headers.get_one("Origin")) {
             (Some(site), _) => matches!(site, "same-origin" | "none"),
             (None, Some(origin)) => {
-                let host = headers.get_one("Host").unwrap_or_default();
-                origin.split_once("://").is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
+                let scheme = headers.get_one("X-Forwarded-Proto").unwrap_or("http");
+                same_origin(origin, headers.get_one("Host").unwrap_or_default(), scheme)
             }
             (None, None) => true,
         };
@@ -96,12 +204,16 @@ impl<'r> FromRequest<'r> for SameOrigin {
 #[derive(Clone, Copy, Debug)]
 pub struct Htmx(pub bool);
 
+pub fn is_htmx(req: &Request<'_>) -> bool {
+    req.headers().get_one("HX-Request") == Some("true")
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for Htmx {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        Outcome::Success(Htmx(req.headers().get_one("HX-Request") == Some("true")))
+        Outcome::Success(Htmx(is_htmx(req)))
     }
 }
 
@@ -128,11 +240,65 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
         };
         match serde_json::from_slice::<T>(&bytes) {
             Ok(value) => data::Outcome::Success(JsonBody(value)),
-            Err(e) if e.is_data() => fail(AppError::Invalid(crate::domain::Invalid::new(
+            Err(e) if e.is_data() => fail(AppError::Invalid(Invalid::new(
                 "body",
                 format!("The body does not have the expected fields: {e}."),
             ))),
             Err(e) => fail(AppError::BadRequest(format!("The body is not valid JSON: {e}."))),
         }
+    }
+}
+
+/// A form as the app's pages send it: URL-encoded, within the form limit. Multipart bodies,
+/// which the pages never send and Rocket would read up to a much larger limit, are refused.
+pub struct FormBody<T>(pub T);
+
+#[rocket::async_trait]
+impl<'r, T: rocket::form::FromForm<'r> + Send> FromData<'r> for FormBody<T> {
+    type Error = ();
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self, ()> {
+        if !req.content_type().is_some_and(|ct| ct.is_form()) {
+            req.local_cache(|| {
+                GuardFailure(Some(
+                    "This address takes a form sent as application/x-www-form-urlencoded, as the app's pages send it."
+                        .into(),
+                ))
+            });
+            return data::Outcome::Error((Status::UnsupportedMediaType, ()));
+        }
+        match Form::<T>::from_data(req, data).await {
+            data::Outcome::Success(form) => data::Outcome::Success(FormBody(form.into_inner())),
+            data::Outcome::Forward(f) => data::Outcome::Forward(f),
+            data::Outcome::Error((status, _)) => data::Outcome::Error((status, ())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorities_split_into_host_and_port() {
+        assert_eq!(split_authority("localhost:8000"), ("localhost", Some("8000")));
+        assert_eq!(split_authority("[::1]:8000"), ("::1", Some("8000")));
+        assert_eq!(split_authority("[::1]"), ("::1", None));
+        assert_eq!(split_authority("example.com"), ("example.com", None));
+    }
+
+    #[test]
+    fn origins_match_on_scheme_host_and_port() {
+        assert!(same_origin("http://holidays.example", "holidays.example", "http"));
+        assert!(same_origin("http://holidays.example:80", "holidays.example", "http"));
+        assert!(same_origin("https://app.example", "app.example", "https"));
+        assert!(same_origin("http://localhost:8000", "localhost:8000", "http"));
+        assert!(same_origin("http://[::1]:8000", "[::1]:8000", "http"));
+        assert!(!same_origin("https://holidays.example", "holidays.example", "http"), "another scheme");
+        assert!(!same_origin("http://localhost:9000", "localhost:8000", "http"), "another port");
+        assert!(!same_origin("http://localhost", "localhost:8000", "http"), "the default port is not 8000");
+        assert!(!same_origin("http://evil.example", "holidays.example", "http"));
+        assert!(!same_origin("null", "holidays.example", "http"));
+        assert!(!same_origin("http://holidays.example.evil.example", "holidays.example", "http"));
     }
 }

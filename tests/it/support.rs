@@ -137,6 +137,9 @@ impl TestDb {
         vars.insert("HOLIDAYS_DEMO".into(), "1".into());
         vars.insert("HOLIDAYS_ADMINS".into(), "admin@example.com".into());
         vars.insert("HOLIDAYS_DB_TIMEOUT_MS".into(), "5000".into());
+        // The tests use fixed dates years ahead; the date window has tests of its own.
+        vars.insert("HOLIDAYS_YEARS_BACK".into(), "100".into());
+        vars.insert("HOLIDAYS_YEARS_AHEAD".into(), "100".into());
         for (k, v) in extra {
             vars.insert((*k).into(), (*v).into());
         }

@@ -1,0 +1,3 @@
+ALTER TABLE holiday_requests DROP CONSTRAINT holiday_requests_no_overlap;
+DROP INDEX holiday_requests_active_until;
+DROP INDEX holiday_requests_requester_status;

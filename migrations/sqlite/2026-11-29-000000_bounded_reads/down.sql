@@ -1,0 +1,2 @@
+DROP INDEX holiday_requests_active_until;
+DROP INDEX holiday_requests_requester_status;

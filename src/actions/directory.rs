@@ -1,0 +1,288 @@
+//! The directory import: people added or updated from a CSV file, all or none.
+
+use super::App;
+use crate::db::take_turns;
+use crate::domain::Email;
+use crate::domain::text::display_name;
+use crate::error::AppError;
+use crate::models::Person;
+
+/// One line of a directory file. `manager` is `None` when the file has no `manager_email`
+/// column, which leaves everyone's manager as it is; an empty cell clears it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectoryLine {
+    pub email: Email,
+    pub display_name: String,
+    pub manager: Option<Option<Email>>,
+}
+
+/// Reads a directory CSV: a header naming `email` and `display_name`, and usually
+/// `manager_email`, in any order (other columns are ignored), then one person a line. Errors
+/// name the line of the file where the bad record starts, counting quoted line breaks.
+pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DirectoryLine>, String> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    check_quotes(bytes)?;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header = reader.headers().map_err(|e| describe(&e))?.clone();
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err("the file is empty; expected a header line".into());
+    }
+    let column = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let email_col = column("email").ok_or("the header has no 'email' column")?;
+    let name_col = column("display_name").ok_or("the header has no 'display_name' column")?;
+    let manager_col = column("manager_email");
+
+    let mut lines: Vec<DirectoryLine> = Vec::new();
+    // Where each person's line is in `lines`: the last line for a person wins, as it would in a
+    // spreadsheet edited top to bottom.
+    let mut seen: std::collections::HashMap<Email, usize> = std::collections::HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| describe(&e))?;
+        // Counted from the record's byte offset: the csv crate's own line numbers drift on
+        // CRLF files. Only an error pays for the count.
+        let at = record.position().map_or(0, |p| p.byte() as usize);
+        let line = || line_of(bytes, at);
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
+        let email =
+            Email::parse(field(email_col)).map_err(|e| format!("line {}: '{}' {e}", line(), field(email_col)))?;
+        let name = display_name(field(name_col)).map_err(|e| format!("line {}: {e}", line()))?;
+        let manager = match manager_col.map(field) {
+            None => None,
+            Some("") => Some(None),
+            Some(m) => {
+                let m = Email::parse(m).map_err(|e| format!("line {}: manager '{m}' {e}", line()))?;
+                if m == email {
+                    return Err(format!("line {}: {email} cannot be their own manager", line()));
+                }
+                Some(Some(m))
+            }
+        };
+        let entry = DirectoryLine { email: email.clone(), display_name: name, manager };
+        match seen.get(&email) {
+            Some(&i) => lines[i] = entry,
+            None => {
+                seen.insert(email, lines.len());
+                lines.push(entry);
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// The csv crate reads a quote inside a field, or one left open, leniently, which would
+/// silently change what the file says (`"ab"c@x.com` would become `abc@x.com`, and an open
+/// quote would swallow the rest of the file). This refuses both, naming the line.
+fn check_quotes(bytes: &[u8]) -> Result<(), String> {
+    let (mut line, mut quoted, mut field_start, mut after_closing) = (1u64, false, true, false);
+    let mut opened_on = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            match b {
+                b'"' if bytes.get(i + 1) == Some(&b'"') => i += 1,
+                b'"' => {
+                    quoted = false;
+                    after_closing = true;
+                }
+                b'\n' => line += 1,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' if field_start => {
+                    quoted = true;
+                    opened_on = line;
+                }
+                b'"' => {
+                    return Err(format!(
+                        "line {line}: a quote (\") inside a field must be doubled and the field quoted"
+                    ));
+                }
+                b',' => {
+                    field_start = true;
+                    after_closing = false;
+                    i += 1;
+                    continue;
+                }
+                b'\n' => {
+                    line += 1;
+                    field_start = true;
+                    after_closing = false;
+                    i += 1;
+                    continue;
+                }
+                b'\r' => {}
+                _ if after_closing => {
+                    return Err(format!("line {line}: text follows a closing quote; quote the whole field"));
+                }
+                _ => {}
+            }
+            field_start = false;
+        }
+        i += 1;
+    }
+    if quoted {
+        return Err(format!("line {opened_on}: a quoted field is never closed"));
+    }
+    Ok(())
+}
+
+/// The 1-based line of the record starting at a byte offset (which, after a CRLF, the csv
+/// crate puts on the line feed: line breaks before the record's text are skipped).
+fn line_of(bytes: &[u8], at: usize) -> usize {
+    let mut at = at.min(bytes.len());
+    while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    1 + bytes[..at].iter().filter(|&&b| b == b'\n').count()
+}
+
+fn describe(e: &csv::Error) -> String {
+    match e.position() {
+        Some(p) => format!("line {}: {e}", p.line()),
+        None => e.to_string(),
+    }
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Adds or updates people from parsed lines, in one transaction: all of them or none. Columns
+/// the file lacks leave those fields as they are.
+pub async fn import(app: &App, lines: Vec<DirectoryLine>) -> Result<ImportSummary, AppError> {
+    app.db
+        .write(move |conn| {
+            // Two imports at once would each merge with what the other is replacing.
+            take_turns(conn, "holidays-directory-import")?;
+            let mut existing = Person::all_by_email(conn)?;
+            let mut summary = ImportSummary::default();
+            let mut changed = Vec::new();
+            for line in lines {
+                let before = existing.remove(&line.email);
+                let manager_email = match line.manager {
+                    Some(manager) => manager,
+                    None => before.as_ref().and_then(|p| p.manager_email.clone()),
+                };
+                let person = Person { email: line.email, display_name: line.display_name, manager_email };
+                match before {
+                    Some(before) if before == person => summary.unchanged += 1,
+                    Some(_) => {
+                        summary.updated += 1;
+                        changed.push(person);
+                    }
+                    None => {
+                        summary.added += 1;
+                        changed.push(person);
+                    }
+                }
+            }
+            Person::upsert(conn, &changed)?;
+            Ok(summary)
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(s: &str) -> Email {
+        Email::parse(s).unwrap()
+    }
+
+    #[test]
+    fn csv_with_quotes_and_any_column_order() {
+        let csv = "\u{feff}display_name,Email,manager_email,team\r\n\
+                   \"Maria, the Manager\",Manager@Example.com,,ops\r\n\
+                   \"Joe \"\"JJ\"\" Smith\",joe@example.com,MANAGER@example.com,ops\n\n";
+        let lines = parse_csv(csv.as_bytes()).unwrap();
+        assert_eq!(
+            lines,
+            vec![
+                DirectoryLine {
+                    email: e("manager@example.com"),
+                    display_name: "Maria, the Manager".into(),
+                    manager: Some(None)
+                },
+                DirectoryLine {
+                    email: e("joe@example.com"),
+                    display_name: "Joe \"JJ\" Smith".into(),
+                    manager: Some(Some(e("manager@example.com")))
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn an_absent_manager_column_is_not_an_empty_one() {
+        let lines = parse_csv(b"email,display_name\njoe@x.com,Joe\n").unwrap();
+        assert_eq!(lines[0].manager, None, "no column: leave the manager alone");
+        let lines = parse_csv(b"email,display_name,manager_email\njoe@x.com,Joe,\n").unwrap();
+        assert_eq!(lines[0].manager, Some(None), "an empty cell: no manager");
+    }
+
+    #[test]
+    fn csv_errors_name_the_line() {
+        assert!(parse_csv(b"").unwrap_err().contains("empty"));
+        assert!(parse_csv(b"name,email\n").unwrap_err().contains("display_name"));
+        let err = parse_csv(b"email,display_name\njoe@example.com,Joe\nnot-an-email,X\n").unwrap_err();
+        assert_eq!(err, "line 3: 'not-an-email' is not an email address");
+        let err = parse_csv(b"email,display_name,manager_email\na@x.com,A,a@x.com\n").unwrap_err();
+        assert!(err.contains("own manager"));
+        let err = parse_csv("email,display_name\n\u{212A}ate@x.com,K\n".as_bytes()).unwrap_err();
+        assert!(err.starts_with("line 2:") && err.contains("ASCII"), "{err}");
+    }
+
+    #[test]
+    fn a_quote_inside_a_field_is_refused_not_dropped() {
+        let err = parse_csv(b"email,display_name\nok@x.com,Ok\n\"ab\"c@x.com,Abc\n").unwrap_err();
+        assert!(err.starts_with("line 3:"), "{err}");
+        let err = parse_csv(b"email,display_name\nab\"c@x.com,Abc\n").unwrap_err();
+        assert!(err.starts_with("line 2:"), "{err}");
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_refused_with_its_line() {
+        let err = parse_csv(b"email,display_name\na@x.com,A\nb@x.com,\"Bee\nc@x.com,C\nd@x.com,D\n").unwrap_err();
+        assert_eq!(err, "line 3: a quoted field is never closed");
+    }
+
+    #[test]
+    fn lines_after_a_quoted_line_break_are_counted_right() {
+        let csv = "email,display_name\r\na@x.com,\"Ann\r\nof two lines\"\r\nb@x.com,B\r\nnot-an-email,C\r\n";
+        // The display name with a line break is refused, and so is the email four lines down.
+        let err = parse_csv(csv.as_bytes()).unwrap_err();
+        assert_eq!(err, "line 2: the display name contains an invisible control character");
+        let csv = "email,display_name,note\na@x.com,Ann,\"a note\nof two lines\"\nb@x.com,B,\nnot-an-email,C,\n";
+        assert_eq!(parse_csv(csv.as_bytes()).unwrap_err(), "line 5: 'not-an-email' is not an email address");
+        let crlf = csv.replace('\n', "\r\n");
+        assert_eq!(parse_csv(crlf.as_bytes()).unwrap_err(), "line 5: 'not-an-email' is not an email address");
+    }
+
+    #[test]
+    fn the_last_line_for_a_person_wins() {
+        let lines = parse_csv(b"email,display_name\njoe@x.com,Joe\nJOE@x.com,Joseph\n").unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].display_name, "Joseph");
+    }
+
+    #[test]
+    fn a_large_file_keeps_the_last_line_for_each_person() {
+        let mut csv = String::from("email,display_name,manager_email\n");
+        for i in 0..100_000 {
+            csv.push_str(&format!("p{i}@x.com,Person {i},m{}@x.com\n", i / 8));
+        }
+        csv.push_str("p0@x.com,First again,\n");
+        let lines = parse_csv(csv.as_bytes()).unwrap();
+        assert_eq!(lines.len(), 100_000);
+        assert_eq!(lines[0].display_name, "First again");
+    }
+}

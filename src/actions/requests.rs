@@ -1,0 +1,159 @@
+//! Asking, deciding and cancelling: each a transaction that applies the rules and writes its
+//! audit event with the change.
+
+use super::{App, Listed, visible_one};
+use crate::db::{DbConnection, take_turns};
+use crate::domain::text::optional_text;
+use crate::domain::{Actor, DateRange, Decision, EventAction, Invalid, Ownership, Status};
+use crate::error::AppError;
+use crate::models::event::{Event, NewEvent};
+use crate::models::request::{Managed, NewRequest};
+use crate::models::{HolidayRequest, Person};
+use diesel::result::Error as DieselError;
+
+/// What someone typed to ask for a holiday, before validation.
+#[derive(Clone, Debug, Default)]
+pub struct RequestInput {
+    pub start_date: String,
+    pub end_date: String,
+    pub comment: Option<String>,
+}
+
+/// The constraint that keeps one person's pending and approved requests apart on Postgres,
+/// whatever the isolation level of whoever writes.
+const NO_OVERLAP: &str = "holiday_requests_no_overlap";
+
+pub async fn submit(app: &App, actor: &Actor, input: &RequestInput) -> Result<Listed, AppError> {
+    let now = app.now();
+    let range = DateRange::parse(&input.start_date, &input.end_date)?.within(app.settings.horizon.window(now.today))?;
+    let comment = optional_text("comment", "comment", input.comment.as_deref())?;
+    let actor = actor.clone();
+    app.db
+        .write(move |conn| {
+            // Two submissions by one person take turns, so each overlap check sees the other's row.
+            take_turns(conn, &format!("holidays-requests-of:{}", actor.email))?;
+            if let Some(clash) = HolidayRequest::first_clash(conn, &actor.email, range)? {
+                return Err(Invalid::new(
+                    "start_date",
+                    format!(
+                        "These dates overlap your {} request #{} ({} to {}).",
+                        clash.status.as_str().to_lowercase(),
+                        clash.request_id,
+                        clash.start_date,
+                        clash.end_date
+                    ),
+                )
+                .into());
+            }
+            let name = Person::find(conn, &actor.email)?.map_or_else(|| actor.email.to_string(), |p| p.display_name);
+            let name: String = name.chars().take(crate::domain::text::MAX_NAME).collect();
+            let new = NewRequest {
+                employee_name: &name,
+                requester_email: &actor.email,
+                range,
+                comment: comment.as_deref(),
+                created_at: now.utc,
+            };
+            let request = HolidayRequest::submit(conn, new).map_err(|e| match e {
+                DieselError::DatabaseError(_, ref info) if info.constraint_name() == Some(NO_OVERLAP) => {
+                    AppError::Invalid(Invalid::new(
+                        "start_date",
+                        "These dates overlap another of your pending or approved requests.",
+                    ))
+                }
+                other => AppError::Database(other),
+            })?;
+            visible_one(conn, &actor, request.request_id, now)
+        })
+        .await
+}
+
+pub async fn decide(app: &App, actor: &Actor, id: i32, decision: &str, note: Option<&str>) -> Result<Listed, AppError> {
+    let decision = Decision::parse(decision)
+        .ok_or_else(|| Invalid::new("decision", "The decision must be Approved or Declined."))?;
+    let note = optional_text("note", "note", note)?;
+    let (actor, now) = (actor.clone(), app.now());
+    app.db
+        .write(move |conn| {
+            let managed = visible_for_change(conn, &actor, id)?;
+            let owner =
+                Ownership { requester: managed.request.requester_email.as_ref(), manager: managed.manager.as_ref() };
+            actor.may_decide(&owner)?;
+            if HolidayRequest::decide_if_pending(conn, id, decision.status(), note.as_deref(), &actor.email, now.utc)?
+                .is_none()
+            {
+                return Err(AppError::Conflict(already_settled(&current(conn, id)?)));
+            }
+            let event = NewEvent {
+                request_id: id,
+                actor_email: &actor.email,
+                action: decision.event(),
+                note: note.as_deref(),
+                created_at: now.utc,
+            };
+            Event::record(conn, event)?;
+            visible_one(conn, &actor, id, now)
+        })
+        .await
+}
+
+pub async fn cancel(app: &App, actor: &Actor, id: i32) -> Result<Listed, AppError> {
+    let (actor, now) = (actor.clone(), app.now());
+    app.db
+        .write(move |conn| {
+            let Managed { request, manager } = visible_for_change(conn, &actor, id)?;
+            let owner = Ownership { requester: request.requester_email.as_ref(), manager: manager.as_ref() };
+            if let Err(refusal) = actor.may_cancel(&owner, &request.status, request.start_date, now.today) {
+                return Err(match AppError::from(refusal) {
+                    AppError::Conflict(why) if request.status != Status::Pending => {
+                        AppError::Conflict(format!("{} {why}", already_settled(&request)))
+                    }
+                    other => other,
+                });
+            }
+            if HolidayRequest::cancel_if_allowed(conn, id, now.today)?.is_none() {
+                return Err(AppError::Conflict(already_settled(&current(conn, id)?)));
+            }
+            let event = NewEvent {
+                request_id: id,
+                actor_email: &actor.email,
+                action: EventAction::Cancelled,
+                note: None,
+                created_at: now.utc,
+            };
+            Event::record(conn, event)?;
+            visible_one(conn, &actor, id, now)
+        })
+        .await
+}
+
+/// The request to change, if the actor may see it; otherwise it does not exist for them.
+fn visible_for_change(conn: &mut DbConnection, actor: &Actor, id: i32) -> Result<Managed, AppError> {
+    let managed = HolidayRequest::find_managed(conn, id)?.ok_or(AppError::not_found(id))?;
+    let owner = Ownership { requester: managed.request.requester_email.as_ref(), manager: managed.manager.as_ref() };
+    if !actor.may_view(&owner) {
+        return Err(AppError::not_found(id));
+    }
+    if let Status::Other(status) = &managed.request.status {
+        return Err(AppError::Conflict(format!(
+            "Request #{id} has the status '{status}', which this app did not set, so it cannot be changed here."
+        )));
+    }
+    Ok(managed)
+}
+
+fn current(conn: &mut DbConnection, id: i32) -> Result<HolidayRequest, AppError> {
+    HolidayRequest::find(conn, id)?.ok_or(AppError::not_found(id))
+}
+
+/// Says who settled a request and when, for the 409 answer.
+pub fn already_settled(r: &HolidayRequest) -> String {
+    let verb = r.status.as_str().to_lowercase();
+    match (&r.status, &r.decided_by, r.decided_at) {
+        (Status::Pending, _, _) => format!("Request #{} is still pending.", r.request_id),
+        (Status::Approved | Status::Declined, Some(by), Some(at)) => {
+            format!("Request #{} was already {verb} by {by} on {} UTC.", r.request_id, at.format("%Y-%m-%d %H:%M"))
+        }
+        _ => format!("Request #{} is already {verb}.", r.request_id),
+    }
+}
