@@ -107,7 +107,9 @@ fn dev_banner(f: &Frame) -> Markup {
     let people = f.switcher.as_deref().unwrap_or_default();
     let me = &f.viewer.actor.email;
     html! {
-        div .dev-banner role="note" {
+        // A landmark of its own, like the header and main beside it, so that nothing on the page
+        // sits outside one (axe's "region" rule): a note is no landmark.
+        aside .dev-banner aria-label="Development identity" {
             strong { "Development identity. " }
             "Anyone can choose who they are here; deployed on Databricks Apps, the proxy says who is signed in."
             form .switcher method="post" action="/dev/identity" {

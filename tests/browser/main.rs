@@ -7,7 +7,9 @@
 //!
 //! `HOLIDAYS_SCREENSHOTS=1 cargo test --test browser` also rewrites `docs/screenshots/*.png`.
 
+mod accessibility;
 mod employee;
+mod hardening;
 mod keyboard;
 mod manager;
 mod no_javascript;
@@ -37,4 +39,6 @@ browser_tests! {
     every_form_posts_and_redirects_without_javascript => no_javascript::forms_post_and_redirect,
     keyboard_alone_decides_switches_user_and_asks => keyboard::keyboard_alone,
     pages_fit_a_phone_and_load_nothing_from_elsewhere => phone::pages_fit_a_phone,
+    every_page_passes_an_axe_core_audit_at_desktop_and_phone_width => accessibility::every_page_passes_axe,
+    enter_in_a_decision_note_adds_a_line_and_never_decides => hardening::enter_in_a_note_never_decides,
 }

@@ -24,6 +24,24 @@ pub const WAIT: Duration = Duration::from_secs(10);
 /// The longest a whole test may take.
 const TEST_TIMEOUT: Duration = Duration::from_secs(90);
 
+/// axe-core, vendored (see `vendor/VENDORED.md`): injected into a page only to audit it.
+const AXE: &str = include_str!("vendor/axe.min.js");
+
+/// The widths every page is audited at: a desktop window and a phone.
+pub const DESKTOP: (u32, u32) = (1280, 900);
+pub const PHONE: (u32, u32) = (375, 812);
+
+/// Runs axe on the page and answers its violations, each cut down to what a reader of a
+/// failing test needs, or `{"error": ...}` if axe could not run.
+const AXE_RUN: &str = "
+    const done = arguments[arguments.length - 1];
+    axe.run(document, { resultTypes: ['violations'] })
+        .then(r => done(r.violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+            nodes: v.nodes.map(n => ({ target: n.target, html: n.html, summary: n.failureSummary })),
+        }))))
+        .catch(e => done({ error: String(e && e.stack || e) }));";
+
 pub const JOE: &str = "joe@example.com";
 pub const SUZY: &str = "suzy@example.com";
 pub const MARIA: &str = "manager@example.com";
@@ -83,6 +101,9 @@ impl App {
             ("HOLIDAYS_DEMO", "1".into()),
             ("HOLIDAYS_ADMINS", ADMIN.into()),
             ("HOLIDAYS_AUTH", "dev".into()),
+            // The tests type fixed dates; a wide window keeps them inside it in later years.
+            ("HOLIDAYS_YEARS_AHEAD", "100".into()),
+            ("HOLIDAYS_YEARS_BACK", "100".into()),
         ]);
         let settings =
             holidays::config::Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings are valid");
@@ -412,6 +433,71 @@ impl Browser {
     pub async fn assert_new_document(&self) {
         let marker = self.js("return window.__marker || null;").await;
         assert_eq!(marker, Value::Null, "no page load happened on {}", self.path().await);
+    }
+
+    /// Audits the page as it is now with axe-core at desktop and at phone width, and fails on
+    /// any violation, listing each rule with the elements that break it. The window gets its
+    /// size back afterwards; the page is not reloaded, so what htmx changed in it is audited.
+    pub async fn assert_accessible(&self, what: &str) {
+        let before = self.client.get_window_size().await.expect("the window size");
+        let mut report = Vec::new();
+        for (width, height) in [DESKTOP, PHONE] {
+            self.client.set_window_size(width, height).await.expect("resizing the window");
+            assert_eq!(self.js("return window.innerWidth;").await, json!(width), "the window is {width} px wide");
+            for line in self.axe_violations().await {
+                report.push(format!("at {width} px: {line}"));
+            }
+        }
+        self.client.set_window_size(before.0 as u32, before.1 as u32).await.expect("the window size back");
+        assert!(
+            report.is_empty(),
+            "axe-core finds violations on {what} ({}):\n{}",
+            self.path().await,
+            report.join("\n")
+        );
+    }
+
+    /// axe-core's violations on the page as it is now, one line per rule.
+    async fn axe_violations(&self) -> Vec<String> {
+        // A page load drops what an earlier audit injected.
+        if self.js("return typeof window.axe === 'object';").await != json!(true) {
+            self.client.execute(AXE, Vec::new()).await.unwrap_or_else(|e| panic!("injecting axe-core: {e}"));
+        }
+        // A row changed in place fades from yellow over 2.5 s; audit the colours it settles on,
+        // not whichever frame of the fade the audit happens to catch.
+        self.js("document.getAnimations().forEach(a => a.finish()); return true;").await;
+        let result =
+            self.client.execute_async(AXE_RUN, Vec::new()).await.unwrap_or_else(|e| panic!("running axe-core: {e}"));
+        let violations = match result {
+            Value::Array(violations) => violations,
+            other => panic!("axe-core did not run on {}: {other}", self.path().await),
+        };
+        violations
+            .iter()
+            .map(|v| {
+                let nodes: Vec<String> = v["nodes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|n| {
+                        format!(
+                            "\n    {} {}\n      {}",
+                            n["target"],
+                            n["html"],
+                            n["summary"].as_str().unwrap_or_default().replace('\n', "\n      ")
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} ({}): {} <{}>{}",
+                    v["id"].as_str().unwrap_or("?"),
+                    v["impact"].as_str().unwrap_or("?"),
+                    v["help"].as_str().unwrap_or("?"),
+                    v["helpUrl"].as_str().unwrap_or(""),
+                    nodes.concat()
+                )
+            })
+            .collect()
     }
 
     /// Picks who we are with the development banner, as a person would.

@@ -80,6 +80,39 @@ fn via(url: &str, port: u16) -> (String, String) {
     (format!("{scheme}://{userinfo}127.0.0.1:{port}/{path}"), upstream)
 }
 
+/// A network cut that is over before anyone notices: the pool's connections are dead, but they
+/// were used a moment ago, so nobody tests them before use. The first read on one fails, and is
+/// read again on a fresh connection: the reader sees a page, not a 503.
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to a Postgres database to run this")]
+fn a_read_on_a_dead_connection_is_read_again_on_a_fresh_one() {
+    let db = TestDb::new(Backend::Postgres);
+    let (_, upstream) = via(&postgres_url(), 0);
+    let relay = Relay::to(upstream);
+    let (relayed, _) = via(&postgres_url(), relay.port);
+    let settings = db.settings(&[("DATABASE_URL", &relayed), ("HOLIDAYS_DB_POOL_SIZE", "1")]);
+    let app = Client::tracked(quiet_rocket(settings)).expect("rocket");
+    let list = || json_of(app.get("/api/requests").header(identity(ADMIN)).dispatch());
+    assert_eq!(list().0, Status::Ok);
+    relay.cut();
+    relay.restore();
+    let (status, body) = list();
+    assert_eq!(status, Status::Ok, "{body}");
+    assert_eq!(body["requests"].as_array().map(Vec::len), Some(4));
+    // A change is never sent twice: its connection dies with it, and the answer says so.
+    relay.cut();
+    relay.restore();
+    let res = app
+        .post("/api/requests")
+        .header(ContentType::JSON)
+        .header(identity(JOE))
+        .body(json!({"start_date": "2040-02-03", "end_date": "2040-02-03"}).to_string())
+        .dispatch();
+    assert_eq!(res.status(), Status::ServiceUnavailable);
+    assert_eq!(db.count("SELECT count(*) FROM holiday_requests WHERE start_date = '2040-02-03'"), 0);
+    assert_eq!(list().0, Status::Ok, "and the next request is served");
+}
+
 #[test]
 #[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to a Postgres database to run this")]
 fn database_down_is_503_everywhere_and_the_app_recovers_by_itself() {
