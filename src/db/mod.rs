@@ -150,6 +150,7 @@ pub fn quote_ident(name: &str) -> String {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    max_lifetime: Duration,
 }
 
 type Pooled = r2d2::PooledConnection<Connector>;
@@ -185,7 +186,7 @@ impl Db {
             .test_on_check_out(false)
             .build(Connector { target: settings.database.clone(), credentials, max_lifetime })
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
-        let db = Db { pool };
+        let db = Db { pool, max_lifetime };
         let mut conn = db.pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
         migrate(&mut conn.conn, &settings.database)?;
         Ok(db)
@@ -246,14 +247,17 @@ impl Db {
         })
     }
 
-    /// A connection from the pool; one idle for a while is pinged first, and replaced if dead.
+    /// A connection from the pool: one past its lifetime is replaced, one idle for a while is
+    /// pinged first and replaced if dead.
     fn checkout(&self) -> Result<Pooled, Attempt> {
         let unavailable = |e: r2d2::PoolError| {
             rocket::warn!("no database connection: {e}");
             Attempt::Failed(AppError::Unavailable(UNAVAILABLE.into()))
         };
         let mut pooled = self.pool.get().map_err(unavailable)?;
-        if pooled.last_used.elapsed() > TRUST_IF_USED_WITHIN && pooled.conn.ping().is_err() {
+        let stale = pooled.opened.elapsed() >= self.max_lifetime
+            || (pooled.last_used.elapsed() > TRUST_IF_USED_WITHIN && pooled.conn.ping().is_err());
+        if stale {
             pooled.broken = true;
             drop(pooled);
             pooled = self.pool.get().map_err(unavailable)?;

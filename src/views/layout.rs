@@ -128,14 +128,17 @@ fn dev_banner(f: &Frame) -> Markup {
     }
 }
 
-/// A page for an error met before anything else could be shown.
+/// A page for an error met before anything else could be shown. Its status is its heading, so
+/// that it has one like every other page, and the message follows it.
 pub fn error_page(title: &str, message: &str) -> Markup {
     page(
         title,
         None,
         Section::Other,
-        Some(alert(Tone::Error, message)),
+        None,
         html! {
+            h1 { (title) }
+            (alert(Tone::Error, message))
             p { a href="/" { "Back to the start page" } }
         },
     )

@@ -3,11 +3,9 @@
 //! identities that cannot be confused, and data that never makes a page fail.
 
 use crate::on_both_backends;
-use crate::rules::join_all;
 use crate::support::*;
 use chrono::{Days, Utc};
 use rocket::http::{ContentType, Header, Status};
-use rocket::local::asynchronous::Client as AsyncClient;
 use serde_json::json;
 
 on_both_backends!(
@@ -262,6 +260,8 @@ fn today_is_where_the_company_is(b: Backend) {
 #[cfg(postgres_tests)]
 mod postgres_only {
     use super::*;
+    use futures::future::join_all;
+    use rocket::local::asynchronous::Client as AsyncClient;
 
     /// 20 simultaneous submissions of the same dates by one person, through the API and the
     /// pages, whatever the server's default isolation level: exactly one is stored.

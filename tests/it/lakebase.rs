@@ -5,6 +5,7 @@
 //! at login exactly as on Lakebase.
 
 use crate::support::*;
+use base64::prelude::*;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use rocket::http::Status;
@@ -215,7 +216,7 @@ impl TokenEndpoint {
             fail_next: Arc::default(),
         };
         let state = StandIn {
-            basic: format!("Basic {}", base64(&format!("{}:{}", principal.client_id, principal.secret))),
+            basic: format!("Basic {}", BASE64_STANDARD.encode(format!("{}:{}", principal.client_id, principal.secret))),
             role: principal.client_id.clone(),
             lifetime_secs,
             reuse,
@@ -368,24 +369,6 @@ fn respond(mut stream: TcpStream, (status, body): (u16, String)) {
     );
 }
 
-fn base64(input: &str) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = input.as_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// The variables Databricks Apps sets for an app with a Lakebase database resource.
 pub fn databricks_env(principal: &Principal, endpoint: &TokenEndpoint) -> Vec<(String, String)> {
     [
@@ -524,7 +507,7 @@ fn many_new_connections_share_one_token_request() {
         let client = &client;
         let requests = (0..24)
             .map(|_| async move { client.get("/api/requests").header(identity(MARIA)).dispatch().await.status() });
-        crate::rules::join_all(requests).await
+        futures::future::join_all(requests).await
     });
     assert!(statuses.iter().all(|s| *s == Status::Ok), "{statuses:?}");
     assert_eq!(endpoint.minted() - before, 1, "one renewal for all the connections that needed it");
@@ -629,16 +612,16 @@ fn printed_grants_give_another_role_exactly_the_access_asked_for() {
     assert!(write.is_err(), "read-only means read-only");
 }
 
-/// A plain HTTP/1.1 GET, as the platform's health check would make it.
+/// A GET to the app on a port, as the platform's health check or proxy would make it.
 fn http_get(port: u16, path: &str, email: Option<&str>) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    let identity = email.map(|e| format!("X-Forwarded-Email: {e}\r\n")).unwrap_or_default();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n{identity}Connection: close\r\n\r\n").ok()?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).ok()?;
-    let status = answer.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, answer))
+    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().ok()?;
+    let mut request = client.get(format!("http://127.0.0.1:{port}{path}"));
+    if let Some(email) = email {
+        request = request.header("X-Forwarded-Email", email);
+    }
+    let response = request.send().ok()?;
+    let status = response.status().as_u16();
+    Some((status, response.text().ok()?))
 }
 
 /// The `name`/`value` pairs of an app.yaml `env:` list (`valueFrom` ones are the platform's).

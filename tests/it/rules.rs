@@ -4,6 +4,7 @@ use crate::on_both_backends;
 use crate::support::*;
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client as AsyncClient;
+use futures::future::join_all;
 use serde_json::json;
 
 on_both_backends!(
@@ -160,30 +161,6 @@ fn simultaneous_overlapping_submissions_have_exactly_one_winner(b: Backend) {
     let refused = statuses.iter().filter(|s| **s == Status::UnprocessableEntity).count();
     assert_eq!((created, refused), (1, 11), "{statuses:?}");
     assert_eq!(db.count("SELECT count(*) FROM holiday_requests WHERE start_date > '2037-01-01'"), 1);
-}
-
-/// Runs futures concurrently on the current task, without another dependency.
-pub async fn join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
-    let handles: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut results: Vec<Option<F::Output>> = handles.iter().map(|_| None).collect();
-    let mut handles: Vec<_> = handles.into_iter().map(Some).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (slot, result) in handles.iter_mut().zip(results.iter_mut()) {
-            if let Some(fut) = slot {
-                match fut.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => {
-                        *result = Some(v);
-                        *slot = None;
-                    }
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
-    })
-    .await;
-    results.into_iter().flatten().collect()
 }
 
 fn health_and_assets(b: Backend) {

@@ -237,7 +237,7 @@ impl TestApp {
             .header(ContentType::Form)
             .header(identity(who))
             .header(Header::new("Sec-Fetch-Site", "same-origin"))
-            .body(form_encode(fields));
+            .body(serde_urlencoded::to_string(fields).expect("a form"));
         if htmx {
             req = req.header(Header::new("HX-Request", "true"));
         }
@@ -268,17 +268,4 @@ pub fn json_of(res: LocalResponse<'_>) -> (Status, Value) {
     let text = res.into_string().unwrap_or_default();
     let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
     (status, value)
-}
-
-pub fn form_encode(fields: &[(&str, &str)]) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                b' ' => "+".to_owned(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }
