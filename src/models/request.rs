@@ -108,13 +108,13 @@ pub struct Page {
 macro_rules! pg_page_tail {
     () => {
         "), page AS MATERIALIZED (
-    SELECT h.*, p.manager_email FROM (SELECT * FROM pend UNION ALL SELECT * FROM rest) h
-    LEFT JOIN people p ON p.email = h.requester_email
+    SELECT h.*, (SELECT p.manager_email FROM people p WHERE p.email = h.requester_email) AS manager_email
+    FROM (SELECT * FROM pend UNION ALL SELECT * FROM rest) h
 ), away AS (
     SELECT a.request_id, c.display_name, a.status, a.start_date, a.end_date, c.email, c.manager_email
     FROM (SELECT min(start_date) AS lo, max(end_date) AS hi FROM page WHERE status IN ('Pending', 'Approved')) w
     CROSS JOIN (SELECT DISTINCT manager_email FROM page WHERE status IN ('Pending', 'Approved')) m
-    JOIN people c ON c.manager_email = m.manager_email
+    CROSS JOIN LATERAL (SELECT * FROM people c WHERE c.manager_email = m.manager_email OFFSET 0) c
     CROSS JOIN LATERAL (
         SELECT h2.request_id, h2.status, h2.start_date, h2.end_date FROM holiday_requests h2
         WHERE h2.requester_email = c.email AND h2.status IN ('Pending', 'Approved')
@@ -133,8 +133,8 @@ ORDER BY 1, 2 DESC"
 macro_rules! sqlite_page_tail {
     () => {
         "), page AS MATERIALIZED (
-    SELECT h.*, p.manager_email FROM (SELECT * FROM pend UNION ALL SELECT * FROM rest) h
-    LEFT JOIN people p ON p.email = h.requester_email
+    SELECT h.*, (SELECT p.manager_email FROM people p WHERE p.email = h.requester_email) AS manager_email
+    FROM (SELECT * FROM pend UNION ALL SELECT * FROM rest) h
 ), span AS (
     SELECT min(start_date) AS lo, max(end_date) AS hi FROM page WHERE status IN ('Pending', 'Approved')
 ), away AS (
@@ -155,16 +155,16 @@ ORDER BY 1, 2 DESC"
 
 #[cfg(feature = "postgres")]
 statement!(
-    /// Parameters: in_pending, status, before_pending, after, limit; status, before_rest,
-    /// after, limit.
+    /// Parameters: in_pending, first_status, before_pending, after, limit; with_rest,
+    /// before_rest, after, limit.
     PgPageOfEveryone = concat!(
         "WITH pend AS (
     SELECT h.*, 0 AS run FROM holiday_requests h
-    WHERE {} AND h.status = coalesce({}::text, 'Pending') AND h.request_id < {} AND h.request_id > {}
-    ORDER BY h.request_id DESC LIMIT {}
+    WHERE {} AND h.status = {} AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.status DESC, h.request_id DESC LIMIT {}
 ), rest AS (
     SELECT h.*, 1 AS run FROM holiday_requests h
-    WHERE {}::text IS NULL AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
+    WHERE {} AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
     ORDER BY h.request_id DESC LIMIT {} - (SELECT count(*) FROM pend)
 ",
         pg_page_tail!()
@@ -173,15 +173,15 @@ statement!(
 
 #[cfg(feature = "postgres")]
 statement!(
-    /// Parameters: requesters, status, before_pending, after, limit, in_pending, limit;
-    /// requesters, before_rest, after, limit, status, limit.
+    /// Parameters: requesters, first_status, before_pending, after, limit, in_pending, limit;
+    /// requesters, before_rest, after, limit, with_rest, limit.
     PgPageOfSome = concat!(
         "WITH pend AS (
     SELECT r.*, 0 AS run FROM unnest({}::text[]) AS v(email) CROSS JOIN LATERAL (
         SELECT h.* FROM holiday_requests h
-        WHERE h.requester_email = v.email AND h.status = coalesce({}::text, 'Pending')
+        WHERE h.requester_email = v.email AND h.status = {}
           AND h.request_id < {} AND h.request_id > {}
-        ORDER BY h.request_id DESC LIMIT {}) r
+        ORDER BY h.status DESC, h.request_id DESC LIMIT {}) r
     WHERE {}
     ORDER BY r.request_id DESC LIMIT {}
 ), rest AS (
@@ -189,7 +189,7 @@ statement!(
         SELECT h.* FROM holiday_requests h
         WHERE h.requester_email = v.email AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
         ORDER BY h.request_id DESC LIMIT {}) r
-    WHERE {}::text IS NULL
+    WHERE {}
     ORDER BY r.request_id DESC LIMIT {} - (SELECT count(*) FROM pend)
 ",
         pg_page_tail!()
@@ -202,11 +202,11 @@ statement!(
     SqlitePageOfEveryone = concat!(
         "WITH pend AS (
     SELECT h.*, 0 AS run FROM holiday_requests h
-    WHERE {} AND h.status = coalesce({}, 'Pending') AND h.request_id < {} AND h.request_id > {}
-    ORDER BY h.request_id DESC LIMIT {}
+    WHERE {} AND h.status = {} AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.status DESC, h.request_id DESC LIMIT {}
 ), rest AS (
     SELECT h.*, 1 AS run FROM holiday_requests h
-    WHERE {} IS NULL AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
+    WHERE {} AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
     ORDER BY h.request_id DESC LIMIT {} - (SELECT count(*) FROM pend)
 ",
         sqlite_page_tail!()
@@ -215,17 +215,17 @@ statement!(
 
 #[cfg(feature = "sqlite")]
 statement!(
-    /// Parameters: in_pending, requesters (a JSON array), status, before_pending, after, limit;
-    /// status, requesters, before_rest, after, limit.
+    /// Parameters: in_pending, requesters (a JSON array), first_status, before_pending, after,
+    /// limit; with_rest, requesters, before_rest, after, limit.
     SqlitePageOfSome = concat!(
         "WITH pend AS (
     SELECT h.*, 0 AS run FROM holiday_requests h
     WHERE {} AND h.requester_email IN (SELECT value FROM json_each({}))
-      AND h.status = coalesce({}, 'Pending') AND h.request_id < {} AND h.request_id > {}
-    ORDER BY h.request_id DESC LIMIT {}
+      AND h.status = {} AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.status DESC, h.request_id DESC LIMIT {}
 ), rest AS (
     SELECT h.*, 1 AS run FROM holiday_requests h
-    WHERE {} IS NULL AND h.requester_email IN (SELECT value FROM json_each({}))
+    WHERE {} AND h.requester_email IN (SELECT value FROM json_each({}))
       AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
     ORDER BY h.request_id DESC LIMIT {} - (SELECT count(*) FROM pend)
 ",
@@ -371,23 +371,26 @@ impl HolidayRequest {
     /// One page of a list, with its requesters' managers and their teams' absences, in one
     /// statement. Reads at most `limit + 1` requests per run it touches.
     pub fn page(conn: &mut DbConnection, q: PageQuery<'_>) -> QueryResult<Page> {
-        let status = q.status.map(Status::as_str);
+        // The first run is the one status asked for, or the pending requests; the rest follow
+        // only when no status was asked for.
+        let first_status = q.status.unwrap_or(&Status::Pending).as_str();
+        let with_rest = q.status.is_none();
         let in_pending = q.status.is_some() || q.cursor.is_none_or(|c| c.in_pending);
         let before_pending = q.cursor.filter(|_| in_pending).map_or(q.before, |c| c.before_id.min(q.before));
         let before_rest =
             q.cursor.filter(|c| !c.in_pending && q.status.is_none()).map_or(q.before, |c| c.before_id.min(q.before));
         let limit = i32::try_from(q.limit + 1).unwrap_or(i32::MAX);
         let after = q.after;
-        use Param::{Bool, Int, OptionalText};
+        use Param::{Bool, Int, Text};
         let rows: Vec<PageRow> = match (conn, q.requesters) {
             #[cfg(feature = "postgres")]
             (DbConnection::Pg(pg), Requesters::Everyone) => Statement::<PgPageOfEveryone>::new(vec![
                 Bool(in_pending),
-                OptionalText(status),
+                Text(first_status),
                 Int(before_pending),
                 Int(after),
                 Int(limit),
-                OptionalText(status),
+                Bool(with_rest),
                 Int(before_rest),
                 Int(after),
                 Int(limit),
@@ -398,7 +401,7 @@ impl HolidayRequest {
                 let emails: Vec<String> = emails.iter().map(|e| e.as_str().to_owned()).collect();
                 Statement::<PgPageOfSome>::new(vec![
                     Param::TextArray(&emails),
-                    OptionalText(status),
+                    Text(first_status),
                     Int(before_pending),
                     Int(after),
                     Int(limit),
@@ -408,7 +411,7 @@ impl HolidayRequest {
                     Int(before_rest),
                     Int(after),
                     Int(limit),
-                    OptionalText(status),
+                    Bool(with_rest),
                     Int(limit),
                 ])
                 .load(pg)?
@@ -416,11 +419,11 @@ impl HolidayRequest {
             #[cfg(feature = "sqlite")]
             (DbConnection::Sqlite(lite), Requesters::Everyone) => Statement::<SqlitePageOfEveryone>::new(vec![
                 Bool(in_pending),
-                OptionalText(status),
+                Text(first_status),
                 Int(before_pending),
                 Int(after),
                 Int(limit),
-                OptionalText(status),
+                Bool(with_rest),
                 Int(before_rest),
                 Int(after),
                 Int(limit),
@@ -433,11 +436,11 @@ impl HolidayRequest {
                 Statement::<SqlitePageOfSome>::new(vec![
                     Bool(in_pending),
                     Param::Text(&json),
-                    OptionalText(status),
+                    Text(first_status),
                     Int(before_pending),
                     Int(after),
                     Int(limit),
-                    OptionalText(status),
+                    Bool(with_rest),
                     Param::Text(&json),
                     Int(before_rest),
                     Int(after),

@@ -128,17 +128,16 @@ fn dev_banner(f: &Frame) -> Markup {
     }
 }
 
-/// A page for an error met before anything else could be shown. Its status is its heading, so
-/// that it has one like every other page, and the message follows it.
+/// A page for an error met before anything else could be shown. Like every page it has a
+/// heading to find it by, its status; hidden, as the message box already says it to the eye,
+/// and in the message area so that it comes just before the message.
 pub fn error_page(title: &str, message: &str) -> Markup {
     page(
         title,
         None,
         Section::Other,
-        None,
+        Some(html! { h1 .visually-hidden { (title) } (alert(Tone::Error, message)) }),
         html! {
-            h1 { (title) }
-            (alert(Tone::Error, message))
             p { a href="/" { "Back to the start page" } }
         },
     )

@@ -2,9 +2,9 @@
 
 use crate::on_both_backends;
 use crate::support::*;
+use futures::future::join_all;
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client as AsyncClient;
-use futures::future::join_all;
 use serde_json::json;
 
 on_both_backends!(
