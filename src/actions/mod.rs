@@ -13,7 +13,7 @@ pub use requests::{RequestInput, cancel, decide, submit};
 
 use crate::config::Settings;
 use crate::db::{Db, DbConnection};
-use crate::domain::{Actor, AlsoOff, Email, Now, Ownership, Status, absence::also_off, rules};
+use crate::domain::{Absences, Actor, AlsoOff, Email, Now, Ownership, Status, absence::also_off, rules};
 use crate::error::AppError;
 use crate::models::request::{Cursor, Managed, Page, PageQuery, Requesters};
 use crate::models::{Event, HolidayRequest, Person};
@@ -131,11 +131,12 @@ pub const MAX_PAGE: i64 = 100;
 
 fn listed(viewer: &Viewer, page: Page, now: Now) -> Listing {
     let Page { rows, next, away } = page;
+    let away = Absences::new(away);
     let items = rows.into_iter().map(|managed| describe(&viewer.actor, managed, &away, now)).collect();
     Listing { items, next }
 }
 
-fn describe(actor: &Actor, managed: Managed, away: &[crate::domain::Absence], now: Now) -> Listed {
+fn describe(actor: &Actor, managed: Managed, away: &Absences, now: Now) -> Listed {
     let Managed { request: r, manager } = managed;
     let owner = Ownership { requester: r.requester_email.as_ref(), manager: manager.as_ref() };
     Listed {
@@ -164,7 +165,7 @@ fn visible_one(conn: &mut DbConnection, actor: &Actor, id: i32, now: Now) -> Res
     if !actor.may_view(&owner) {
         return Err(AppError::not_found(id));
     }
-    Ok(describe(actor, managed, &away, now))
+    Ok(describe(actor, managed, &Absences::new(away), now))
 }
 
 /// The start page: the person's own requests.

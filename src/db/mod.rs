@@ -13,6 +13,7 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use rocket::tokio::sync::Semaphore;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -151,6 +152,11 @@ pub fn quote_ident(name: &str) -> String {
 pub struct Db {
     pool: Pool,
     max_lifetime: Duration,
+    /// One permit per pooled connection: requests beyond that wait here, as cheap futures,
+    /// rather than each holding a blocking thread (and its memory) while it waits for a
+    /// connection.
+    turns: Arc<Semaphore>,
+    wait: Duration,
 }
 
 type Pooled = r2d2::PooledConnection<Connector>;
@@ -186,7 +192,7 @@ impl Db {
             .test_on_check_out(false)
             .build(Connector { target: settings.database.clone(), credentials, max_lifetime })
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
-        let db = Db { pool, max_lifetime };
+        let db = Db { pool, max_lifetime, turns: Arc::new(Semaphore::new(size as usize)), wait: timeout };
         let mut conn = db.pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
         migrate(&mut conn.conn, &settings.database)?;
         Ok(db)
@@ -201,7 +207,7 @@ impl Db {
         F: Fn(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
         let db = self.clone();
-        off_executor(move || {
+        self.off_executor(move || {
             match db.run_once(&work) {
                 Err(Attempt::ConnectionLost(_)) => {
                     rocket::warn!("database connection lost during a read; reading again on a fresh one");
@@ -222,7 +228,26 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
         let db = self.clone();
-        off_executor(move || db.run_blocking(|conn| write_transaction(conn, work))).await
+        self.off_executor(move || db.run_blocking(|conn| write_transaction(conn, work))).await
+    }
+
+    /// Runs blocking work on Tokio's blocking threads, never on the executor's, once a
+    /// connection's turn is free; waiting longer than the pool's time-out is a 503, as waiting
+    /// for the connection itself would be.
+    async fn off_executor<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let turn = rocket::tokio::time::timeout(self.wait, self.turns.clone().acquire_owned()).await;
+        let Ok(Ok(turn)) = turn else {
+            rocket::warn!("no database connection free within {:?}", self.wait);
+            return Err(AppError::Unavailable(UNAVAILABLE.into()));
+        };
+        let result = rocket::tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?;
+        drop(turn);
+        result
     }
 
     /// Runs work on a connection, for callers that are already off the executor (start-up,
@@ -279,15 +304,6 @@ impl Attempt {
             Attempt::ConnectionLost(e) | Attempt::Failed(e) => e,
         }
     }
-}
-
-/// Runs blocking work on Tokio's blocking threads, never on the executor's.
-async fn off_executor<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    rocket::tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::Internal(format!("database task failed: {e}")))?
 }
 
 /// A database error is the database being away or busy (503, try again) or a bug (500); the

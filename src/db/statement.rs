@@ -8,23 +8,26 @@
 
 use chrono::NaiveDate;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Bool, Date, Integer, Nullable, Text, Untyped};
+use diesel::sql_types::{Bool, Date, Integer, Nullable, Text};
 use diesel::{QueryResult, RunQueryDsl};
 use std::marker::PhantomData;
 
-/// A statement's SQL; `{}` marks each parameter, in order.
+/// A statement's SQL, where `{}` marks each parameter in order, and the SQL types of the
+/// columns it returns, so rows are read by position rather than looked up by name.
 pub trait Sql: 'static {
     const SQL: &'static str;
+    type Row: 'static;
 }
 
-/// Declares a statement: a marker type carrying its SQL.
+/// Declares a statement: a marker type carrying its SQL and the types of its columns.
 #[macro_export]
 macro_rules! statement {
-    ($(#[$meta:meta])* $name:ident = $sql:expr) => {
+    ($(#[$meta:meta])* $name:ident -> $row:ty = $sql:expr) => {
         $(#[$meta])*
         pub enum $name {}
         impl $crate::db::statement::Sql for $name {
             const SQL: &'static str = $sql;
+            type Row = $row;
         }
     };
 }
@@ -60,8 +63,11 @@ impl<S: Sql> QueryId for Statement<'_, S> {
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-impl<S: Sql> Query for Statement<'_, S> {
-    type SqlType = Untyped;
+impl<S: Sql> Query for Statement<'_, S>
+where
+    S::Row: diesel::sql_types::SqlType,
+{
+    type SqlType = S::Row;
 }
 
 impl<S: Sql, Conn> RunQueryDsl<Conn> for Statement<'_, S> {}

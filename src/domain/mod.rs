@@ -7,7 +7,7 @@ pub mod rules;
 pub mod status;
 pub mod text;
 
-pub use absence::{Absence, AlsoOff};
+pub use absence::{Absence, Absences, AlsoOff};
 pub use dates::{DateRange, DateWindow, Horizon, Now};
 pub use email::{Email, EmailError};
 pub use rules::{Actor, Ownership, Refusal};

@@ -33,7 +33,7 @@ pub struct Directory {
 // with the table.
 statement!(
     /// Parameters: manager, cap, email, email.
-    ViewerAsManager = "SELECT w.waiting, p.email, p.display_name, p.manager_email
+    ViewerAsManager -> ViewerColumns = "SELECT w.waiting, p.email, p.display_name, p.manager_email
 FROM (SELECT count(*) AS waiting FROM (
         SELECT 1 FROM people r JOIN holiday_requests h ON h.requester_email = r.email
         WHERE r.manager_email = {} AND h.status = 'Pending' LIMIT {}) x) w
@@ -42,22 +42,20 @@ LEFT JOIN people p ON p.email = {} OR p.manager_email = {}"
 
 statement!(
     /// Parameters: admin, cap, email, email.
-    ViewerAsAdmin = "SELECT w.waiting, p.email, p.display_name, p.manager_email
+    ViewerAsAdmin -> ViewerColumns = "SELECT w.waiting, p.email, p.display_name, p.manager_email
 FROM (SELECT count(*) AS waiting FROM (
         SELECT 1 FROM holiday_requests h
         WHERE h.status = 'Pending' AND (h.requester_email IS NULL OR h.requester_email <> {}) LIMIT {}) x) w
 LEFT JOIN people p ON p.email = {} OR p.manager_email = {}"
 );
 
-#[derive(QueryableByName)]
+type ViewerColumns = (BigInt, Nullable<Text>, Nullable<Text>, Nullable<Text>);
+
+#[derive(Queryable)]
 struct ViewerRow {
-    #[diesel(sql_type = BigInt)]
     waiting: i64,
-    #[diesel(sql_type = Nullable<Text>)]
     email: Option<Email>,
-    #[diesel(sql_type = Nullable<Text>)]
     display_name: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     manager_email: Option<Email>,
 }
 

@@ -157,7 +157,7 @@ ORDER BY 1, 2 DESC"
 statement!(
     /// Parameters: in_pending, first_status, before_pending, after, limit; with_rest,
     /// before_rest, after, limit.
-    PgPageOfEveryone = concat!(
+    PgPageOfEveryone -> PageColumns = concat!(
         "WITH pend AS (
     SELECT h.*, 0 AS run FROM holiday_requests h
     WHERE {} AND h.status = {} AND h.request_id < {} AND h.request_id > {}
@@ -175,7 +175,7 @@ statement!(
 statement!(
     /// Parameters: requesters, first_status, before_pending, after, limit, in_pending, limit;
     /// requesters, before_rest, after, limit, with_rest, limit.
-    PgPageOfSome = concat!(
+    PgPageOfSome -> PageColumns = concat!(
         "WITH pend AS (
     SELECT r.*, 0 AS run FROM unnest({}::text[]) AS v(email) CROSS JOIN LATERAL (
         SELECT h.* FROM holiday_requests h
@@ -199,7 +199,7 @@ statement!(
 #[cfg(feature = "sqlite")]
 statement!(
     /// Parameters as [`PgPageOfEveryone`].
-    SqlitePageOfEveryone = concat!(
+    SqlitePageOfEveryone -> PageColumns = concat!(
         "WITH pend AS (
     SELECT h.*, 0 AS run FROM holiday_requests h
     WHERE {} AND h.status = {} AND h.request_id < {} AND h.request_id > {}
@@ -217,7 +217,7 @@ statement!(
 statement!(
     /// Parameters: in_pending, requesters (a JSON array), first_status, before_pending, after,
     /// limit; with_rest, requesters, before_rest, after, limit.
-    SqlitePageOfSome = concat!(
+    SqlitePageOfSome -> PageColumns = concat!(
         "WITH pend AS (
     SELECT h.*, 0 AS run FROM holiday_requests h
     WHERE {} AND h.requester_email IN (SELECT value FROM json_each({}))
@@ -233,35 +233,39 @@ statement!(
     )
 );
 
+/// The columns of the page statement, in order.
+type PageColumns = (
+    Integer,
+    Integer,
+    Text,
+    Date,
+    Date,
+    Text,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Timestamp>,
+    Nullable<Text>,
+    Nullable<Timestamp>,
+    Nullable<Text>,
+);
+
 /// A row of the page statement: a request of the page (run 0 or 1) or a colleague's absence
 /// (run 2, with the colleague's name in `employee_name` and email in `requester_email`).
-#[derive(QueryableByName)]
+#[derive(Queryable)]
 struct PageRow {
-    #[diesel(sql_type = Integer)]
     run: i32,
-    #[diesel(sql_type = Integer)]
     request_id: i32,
-    #[diesel(sql_type = Text)]
     employee_name: String,
-    #[diesel(sql_type = Date)]
     start_date: NaiveDate,
-    #[diesel(sql_type = Date)]
     end_date: NaiveDate,
-    #[diesel(sql_type = Text)]
     status: Status,
-    #[diesel(sql_type = Nullable<Text>)]
     manager_note: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     requester_email: Option<Email>,
-    #[diesel(sql_type = Nullable<Text>)]
     comment: Option<String>,
-    #[diesel(sql_type = Nullable<Timestamp>)]
     created_at: Option<NaiveDateTime>,
-    #[diesel(sql_type = Nullable<Text>)]
     decided_by: Option<Email>,
-    #[diesel(sql_type = Nullable<Timestamp>)]
     decided_at: Option<NaiveDateTime>,
-    #[diesel(sql_type = Nullable<Text>)]
     manager_email: Option<Email>,
 }
 
