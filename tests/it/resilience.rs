@@ -275,6 +275,75 @@ fn import_directory_upserts_and_reports_bad_lines() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A file without a `manager_email` column updates names and leaves every manager alone; quoting
+/// mistakes are refused with their line; a large file imports all at once.
+#[test]
+fn import_directory_keeps_what_the_file_does_not_say_on_sqlite() {
+    import_directory_keeps_what_the_file_does_not_say(Backend::Sqlite);
+}
+
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to a Postgres database to run this")]
+fn import_directory_keeps_what_the_file_does_not_say_on_postgres() {
+    import_directory_keeps_what_the_file_does_not_say(Backend::Postgres);
+}
+
+fn import_directory_keeps_what_the_file_does_not_say(backend: Backend) {
+    let db = TestDb::new(backend);
+    let dir = std::env::temp_dir().join(unique("directory"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |name: &str, text: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        holidays_binary().envs(&db.vars).arg("import-directory").arg(&file).output().expect("run holidays")
+    };
+    let out = run(
+        "first.csv",
+        "email,display_name,manager_email\nboss@corp.example,Boss,\nann@corp.example,Ann,boss@corp.example\n",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run("names.csv", "display_name,email\nAnn Smith,ann@corp.example\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 added, 1 updated"), "{out:?}");
+    assert_eq!(
+        db.count("SELECT count(*) FROM people WHERE email = 'ann@corp.example' AND display_name = 'Ann Smith' AND manager_email = 'boss@corp.example'"),
+        1,
+        "the manager stays when the file has no manager column"
+    );
+    let out = run("cleared.csv", "email,display_name,manager_email\nann@corp.example,Ann Smith,\n");
+    assert!(out.status.success());
+    assert_eq!(
+        db.count("SELECT count(*) FROM people WHERE email = 'ann@corp.example' AND manager_email IS NULL"),
+        1,
+        "an empty cell clears it"
+    );
+
+    for (name, text, line) in [
+        ("quote.csv", "email,display_name\nzed@corp.example,Zed\n\"ab\"c@corp.example,Abc\n", "line 3:"),
+        ("open.csv", "email,display_name\nzed@corp.example,\"Zed\nyou@corp.example,You\n", "line 2:"),
+    ] {
+        let out = run(name, text);
+        assert!(!out.status.success(), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(line), "{name}: {stderr}");
+        assert_eq!(
+            db.count("SELECT count(*) FROM people WHERE email = 'zed@corp.example'"),
+            0,
+            "{name}: all or nothing"
+        );
+    }
+
+    let mut big = String::from("email,display_name,manager_email\n");
+    for i in 0..20_000 {
+        big.push_str(&format!("p{i}@corp.example,Person {i},boss@corp.example\n"));
+    }
+    let out = run("big.csv", &big);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("20000 added, 0 updated"), "{out:?}");
+    assert_eq!(db.count("SELECT count(*) FROM people WHERE manager_email = 'boss@corp.example'"), 20_000);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn a_bad_setting_stops_start_up_naming_the_variable() {
     let out = holidays_binary().env("HOLIDAYS_AUTH", "sso").output().expect("run holidays");
