@@ -273,12 +273,6 @@ pub async fn request_page(
         .await
 }
 
-/// Only the frame, for pages that show nothing else from the database.
-pub async fn frame_only(app: &App, actor: &Actor, switcher: bool) -> Result<Frame, AppError> {
-    let actor = actor.clone();
-    app.db.read(move |conn| frame(conn, &actor, switcher)).await
-}
-
 /// How many requests wait for this person's decision, when they decide anything.
 pub async fn waiting(app: &App, actor: &Actor) -> Result<Option<i64>, AppError> {
     let actor = actor.clone();

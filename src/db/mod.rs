@@ -440,15 +440,20 @@ pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
 pub fn take_turns(conn: &mut DbConnection, key: &str) -> diesel::QueryResult<()> {
     match conn {
         #[cfg(feature = "postgres")]
-        DbConnection::Pg(pg) => diesel::RunQueryDsl::execute(
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))").bind::<diesel::sql_types::Text, _>(key),
-            pg,
-        )
-        .map(drop),
+        DbConnection::Pg(pg) => {
+            use statement::{Param, Statement};
+            diesel::RunQueryDsl::execute(Statement::<AdvisoryLock>::new(vec![Param::Text(key)]), pg).map(drop)
+        }
         #[allow(unreachable_patterns)]
         _ => Ok(()),
     }
 }
+
+#[cfg(feature = "postgres")]
+crate::statement!(
+    /// Waits for the transaction-scoped lock named by the parameter.
+    AdvisoryLock -> () = "SELECT pg_advisory_xact_lock(hashtext({}))"
+);
 
 #[cfg(test)]
 mod tests {

@@ -29,7 +29,7 @@ pub struct Directory {
 
 // Who is asking, their reports and the count of requests waiting for them, in one round trip.
 // A one-row count on the left keeps the count when the person is not in the directory. The
-// count stops at a cap: a badge says "999+", and counting an admin's whole queue would grow
+// count stops at a cap: a badge says "99+", and counting an admin's whole queue would grow
 // with the table.
 statement!(
     /// Parameters: manager, cap, email, email.
@@ -60,7 +60,7 @@ struct ViewerRow {
 }
 
 /// The most requests the badge counts.
-pub const WAITING_CAP: i32 = 1000;
+pub const WAITING_CAP: i32 = 100;
 
 impl Person {
     /// Whoever is asking: one statement. `count_waiting` off skips the count (the API).

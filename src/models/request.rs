@@ -153,23 +153,42 @@ ORDER BY 1, 2 DESC"
     };
 }
 
+// Everyone's requests: one statement per status of the first run, written into the text, so
+// that Postgres plans each with that status's own statistics. With the status as a parameter,
+// the plan it keeps for any value walked the primary key filtering on status: fine while pending
+// requests are the newest, a scan of the whole table when they are rare.
 #[cfg(feature = "postgres")]
-statement!(
-    /// Parameters: in_pending, first_status, before_pending, after, limit; with_rest,
-    /// before_rest, after, limit.
-    PgPageOfEveryone -> PageColumns = concat!(
-        "WITH pend AS (
+macro_rules! pg_page_of_everyone {
+    ($name:ident, $status:literal) => {
+        statement!(
+            /// Parameters: in_pending, before_pending, after, limit; with_rest, before_rest,
+            /// after, limit.
+            $name -> PageColumns = concat!(
+                "WITH pend AS (
     SELECT h.*, 0 AS run FROM holiday_requests h
-    WHERE {} AND h.status = {} AND h.request_id < {} AND h.request_id > {}
-    ORDER BY h.status DESC, h.request_id DESC LIMIT {}
+    WHERE {} AND h.status = '",
+                $status,
+                "' AND h.request_id < {} AND h.request_id > {}
+    ORDER BY h.request_id DESC LIMIT {}
 ), rest AS (
     SELECT h.*, 1 AS run FROM holiday_requests h
     WHERE {} AND h.status <> 'Pending' AND h.request_id < {} AND h.request_id > {}
     ORDER BY h.request_id DESC LIMIT {} - (SELECT count(*) FROM pend)
 ",
-        pg_page_tail!()
-    )
-);
+                pg_page_tail!()
+            )
+        );
+    };
+}
+
+#[cfg(feature = "postgres")]
+pg_page_of_everyone!(PgPendingOfEveryone, "Pending");
+#[cfg(feature = "postgres")]
+pg_page_of_everyone!(PgApprovedOfEveryone, "Approved");
+#[cfg(feature = "postgres")]
+pg_page_of_everyone!(PgDeclinedOfEveryone, "Declined");
+#[cfg(feature = "postgres")]
+pg_page_of_everyone!(PgCancelledOfEveryone, "Cancelled");
 
 #[cfg(feature = "postgres")]
 statement!(
@@ -198,7 +217,8 @@ statement!(
 
 #[cfg(feature = "sqlite")]
 statement!(
-    /// Parameters as [`PgPageOfEveryone`].
+    /// Parameters: in_pending, first_status, before_pending, after, limit; with_rest,
+    /// before_rest, after, limit.
     SqlitePageOfEveryone -> PageColumns = concat!(
         "WITH pend AS (
     SELECT h.*, 0 AS run FROM holiday_requests h
@@ -350,7 +370,7 @@ impl HolidayRequest {
         by: &Email,
         at: NaiveDateTime,
     ) -> QueryResult<Option<HolidayRequest>> {
-        diesel::update(hr::table.find(id).filter(is_pending()))
+        diesel::update(hr::table.find(id).filter(lower(hr::status).eq("pending")))
             .set((hr::status.eq(status), hr::manager_note.eq(note), hr::decided_by.eq(by), hr::decided_at.eq(at)))
             .returning(hr::all_columns)
             .get_result(conn)
@@ -363,9 +383,9 @@ impl HolidayRequest {
         id: i32,
         today: NaiveDate,
     ) -> QueryResult<Option<HolidayRequest>> {
-        let approved_future =
-            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(status) = 'approved'").and(hr::start_date.gt(today));
-        diesel::update(hr::table.find(id).filter(is_pending().or(approved_future)))
+        let pending = lower(hr::status).eq("pending");
+        let approved_future = lower(hr::status).eq("approved").and(hr::start_date.gt(today));
+        diesel::update(hr::table.find(id).filter(pending.or(approved_future)))
             .set(hr::status.eq(Status::Cancelled))
             .returning(hr::all_columns)
             .get_result(conn)
@@ -388,18 +408,25 @@ impl HolidayRequest {
         use Param::{Bool, Int, Text};
         let rows: Vec<PageRow> = match (conn, q.requesters) {
             #[cfg(feature = "postgres")]
-            (DbConnection::Pg(pg), Requesters::Everyone) => Statement::<PgPageOfEveryone>::new(vec![
-                Bool(in_pending),
-                Text(first_status),
-                Int(before_pending),
-                Int(after),
-                Int(limit),
-                Bool(with_rest),
-                Int(before_rest),
-                Int(after),
-                Int(limit),
-            ])
-            .load(pg)?,
+            (DbConnection::Pg(pg), Requesters::Everyone) => {
+                let params = vec![
+                    Bool(in_pending),
+                    Int(before_pending),
+                    Int(after),
+                    Int(limit),
+                    Bool(with_rest),
+                    Int(before_rest),
+                    Int(after),
+                    Int(limit),
+                ];
+                match q.status.unwrap_or(&Status::Pending) {
+                    Status::Approved => Statement::<PgApprovedOfEveryone>::new(params).load(pg)?,
+                    Status::Declined => Statement::<PgDeclinedOfEveryone>::new(params).load(pg)?,
+                    Status::Cancelled => Statement::<PgCancelledOfEveryone>::new(params).load(pg)?,
+                    // Lists are asked for known statuses only; anything else lists pending ones.
+                    Status::Pending | Status::Other(_) => Statement::<PgPendingOfEveryone>::new(params).load(pg)?,
+                }
+            }
             #[cfg(feature = "postgres")]
             (DbConnection::Pg(pg), Requesters::Only(emails)) => {
                 let emails: Vec<String> = emails.iter().map(|e| e.as_str().to_owned()).collect();
@@ -507,10 +534,10 @@ impl Page {
     }
 }
 
-/// Pending, in whatever letter case a row written by another tool uses. Used on single rows
-/// found by id, so the function costs nothing.
-fn is_pending() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
-    diesel::dsl::sql::<diesel::sql_types::Bool>("lower(status) = 'pending'")
+diesel::define_sql_function! {
+    /// SQL's `lower`, so that statuses written in another letter case by other tools still
+    /// match; used on single rows found by id, where it costs nothing.
+    fn lower(text: Text) -> Text;
 }
 
 #[cfg(test)]

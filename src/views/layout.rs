@@ -142,3 +142,15 @@ pub fn error_page(title: &str, message: &str) -> Markup {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_waiting_count_stops_at_its_cap() {
+        assert!(pending_count(7, false).into_string().contains(">7<"));
+        let capped = pending_count(i64::from(WAITING_CAP), true).into_string();
+        assert!(capped.contains(">99+<") && capped.contains("hx-swap-oob"), "{capped}");
+    }
+}
