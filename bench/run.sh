@@ -1,40 +1,55 @@
 #!/usr/bin/env bash
-# holidays benchmark: the app against its database's own limit, as the table grows, and under
-# faults. One command, from anywhere in the repository (as root, or as a user that can run
-# the PostgreSQL server binaries itself):
+# holidays benchmark: the app against its database's own limit, as the table grows, with hostile
+# volume, and under faults. One command, from anywhere in the repository (as root, or as a user
+# that can run the PostgreSQL server binaries itself):
 #
-#   bench/run.sh                 everything below, about 20 minutes on 2 cores
-#   bench/run.sh perf            throughput and latency: app (wrk) and ceiling (pgbench)
+#   bench/run.sh                 everything below, about 35 minutes on 2 cores
+#   bench/run.sh perf            throughput and latency: app (wrk) against two pgbench ceilings
+#   bench/run.sh hostile         one employee with 100k requests: the manager's queue and the
+#                                admin's list at 1 connection, before and after adding them
 #   bench/run.sh startup         time from process start to the first 200 on /healthz
 #   bench/run.sh reliability     concurrent writes, racing decisions, Postgres restarted under
 #                                load, hostile input
 #
 # What it does:
-#   1. installs what is missing (wrk; PostgreSQL's server binaries, which include pgbench)
-#      with apt-get, and builds the release binary (cargo build --release --locked) unless
-#      BENCH_BIN names one;
+#   1. installs what is missing (wrk; PostgreSQL's server binaries, which include pgbench and
+#      pg_stat_statements) with apt-get, and builds the release binary (cargo build --release
+#      --locked) unless BENCH_BIN names one;
 #   2. starts a PostgreSQL cluster of its own (initdb into a temporary folder, a free port on
-#      127.0.0.1, trust authentication, fsync and synchronous_commit on), never the machine's,
-#      and stops it and removes the folder on exit;
-#   3. perf: per size, lets the app create a schema, seeds it with SQL (bench/sql/seed.sql),
-#      checks that bench/pgbench/*.sql still run exactly the app's statements (it stops if the
-#      app's SQL has changed), then for each endpoint and concurrency runs wrk against the app
-#      and pgbench with those statements against the database, and records the app's peak
-#      memory (VmHWM);
-#   4. writes everything to bench/results/<UTC time>/: results.jsonl (one line per
-#      measurement), summary.md (the tables), raw tool output, the app's and Postgres's logs,
-#      EXPLAIN ANALYZE of the read queries per size. It exits non-zero if a reliability check
-#      failed.
+#      127.0.0.1, trust authentication, fsync and synchronous_commit on, pg_stat_statements, a
+#      JSON server log), never the machine's, and stops it and removes the folder on exit. The
+#      app connects as a role of its own (holidays_app) with application_name holidays-bench, so
+#      that its statements can be told from pgbench's and the benchmark's own;
+#   3. perf: per size, lets the app create a schema, seeds it (bench/sql/seed.sql) and
+#      precomputes the inputs pgbench replays (bench/sql/aux.sql); writes the pgbench scripts of
+#      the "app's own statements" ceiling from the statements the app runs (bench/py/ceiling.py:
+#      a few requests per endpoint with log_statement = 'all', each $n turned into a pgbench
+#      variable bound per transaction; each script is run once per sample and compared with the
+#      app, and the run stops if they differ or a parameter cannot be derived); then, for each
+#      endpoint and concurrency, runs wrk against the app, pgbench on those scripts and, for the
+#      reads, pgbench on the least SQL that answers the endpoint (bench/pgbench/least/: one
+#      prepared SELECT of the rows the page shows). Around each wrk run it counts the app's
+#      statements (pg_stat_statements, the app's role only) and the app process's CPU time
+#      (utime + stime, /proc/<pid>/stat), per request; after each size, the app's peak memory
+#      (VmHWM);
+#   4. hostile: a 100k schema, then one employee with 100k one-day requests
+#      (bench/sql/hostile.sql); wrk at 1 connection on the queue of that employee's manager and
+#      on the admin's list, before and after adding them;
+#   5. writes everything to bench/results/<UTC time>/: results.jsonl (one line per
+#      measurement), summary.md (the tables), the generated pgbench scripts (pgbench/<size>/),
+#      raw tool output, the app's and Postgres's logs, EXPLAIN ANALYZE of the app's read
+#      statements and of the least SQL per size. It exits non-zero if a reliability check failed.
 #
 # Every load goes to 127.0.0.1 and lasts a bounded time. Knobs (environment):
 #   BENCH_SIZES="10000 100000 1000000"   seeded requests per schema
 #   BENCH_CONNS="1 8 64"                 concurrency (wrk connections = pgbench clients)
 #   BENCH_DURATION=10                    seconds per measurement
-#   BENCH_ENDPOINTS="queue list submit decide"
+#   BENCH_ENDPOINTS="queue list admin-list submit decide"
+#   BENCH_HOSTILE_SIZE=100000, BENCH_HOSTILE_ROWS=100000, BENCH_HOSTILE_DURATION=5
+#                                        the hostile case: seeded requests, the one employee's
+#                                        requests, seconds per measurement
 #   BENCH_BIN=path/to/holidays           skip the build and use this binary
 #   BENCH_OUT=dir                        where results go
-#   BENCH_WHATIF=0                       skip the what-if runs (the reads' SQL with the fix
-#                                        proposed in docs/benchmarks.md, pgbench only, c=8)
 #   BENCH_MAX_LOAD=1.5, BENCH_MAX_WAIT=900
 #                                        before measuring, wait (at most BENCH_MAX_WAIT s) for the
 #                                        1-minute load to fall below BENCH_MAX_LOAD
@@ -47,7 +62,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 MODE=${1:-all}
-case "$MODE" in all | perf | startup | reliability) ;; *)
+case "$MODE" in all | perf | hostile | startup | reliability) ;; *)
     awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     exit 2
     ;;
@@ -55,11 +70,13 @@ esac
 SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
 CONNS=${BENCH_CONNS:-"1 8 64"}
 DURATION=${BENCH_DURATION:-10}
-ENDPOINTS=${BENCH_ENDPOINTS:-"queue list submit decide"}
+ENDPOINTS=${BENCH_ENDPOINTS:-"queue list admin-list submit decide"}
 OUT=${BENCH_OUT:-$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT/raw"
 OUT=$(cd "$OUT" && pwd)
 export BENCH_WRK_DIR="$BENCH_DIR/wrk"
+APP_NAME=holidays-bench
+ADMIN=admin@bench.example
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
 die() {
@@ -78,8 +95,9 @@ install_missing() {
     command -v curl >/dev/null || pkgs+=(curl)
     command -v python3 >/dev/null || pkgs+=(python3)
     if ! command -v pg_config >/dev/null || [ ! -x "$(pg_config --bindir)/initdb" ] ||
-        [ ! -x "$(pg_config --bindir)/pgbench" ]; then
-        # Debian ships pgbench with the server binaries (postgresql-NN), which postgresql pulls in.
+        [ ! -x "$(pg_config --bindir)/pgbench" ] || [ ! -f "$(pg_config --pkglibdir)/pg_stat_statements.so" ]; then
+        # Debian ships pgbench and pg_stat_statements with the server binaries (postgresql-NN),
+        # which postgresql pulls in.
         pkgs+=(postgresql postgresql-contrib)
     fi
     if [ ${#pkgs[@]} -gt 0 ]; then
@@ -92,6 +110,9 @@ install_missing() {
     for b in initdb pg_ctl postgres pgbench psql; do
         [ -x "$PGBIN/$b" ] || die "$PGBIN/$b is missing"
     done
+    [ -f "$(pg_config --pkglibdir)/pg_stat_statements.so" ] ||
+        die "pg_stat_statements is missing from $(pg_config --pkglibdir); install postgresql-contrib"
+    CLK_TCK=$(getconf CLK_TCK)
 }
 
 build_binary() {
@@ -99,7 +120,8 @@ build_binary() {
         APP_SRC_BIN=$BENCH_BIN
     else
         log "cargo build --release --locked (a few minutes when cold)"
-        (cd "$ROOT" && cargo build --release --locked --bin holidays) 2>&1 | tail -2 | tee -a "$OUT/run.log" >&2
+        (cd "$ROOT" && cargo build --release --locked --bin holidays) 2>&1 | tail -2 | tee -a "$OUT/run.log" >&2 ||
+            die "cargo build --release --locked failed: see $OUT/run.log"
         APP_SRC_BIN=$ROOT/target/release/holidays
     fi
     [ -x "$APP_SRC_BIN" ] || die "no binary at $APP_SRC_BIN"
@@ -136,12 +158,31 @@ synchronous_commit = on
 max_wal_size = 4GB
 log_min_messages = warning
 log_connections = off
+# Statements per request: pg_stat_statements (reset before each wrk run, read after it).
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top
+# The server log, also as JSON (one entry a line, with application_name and the parameters),
+# which bench/py/ceiling.py reads while it turns log_statement to 'all'.
+logging_collector = on
+log_destination = 'stderr,jsonlog'
+log_directory = '$WORK/pglog'
+log_filename = 'postgresql.log'
+log_file_mode = 0644
+log_rotation_age = 0
+log_rotation_size = 0
 EOF
     pg_ctl_start
     export PGHOST=127.0.0.1 PGPORT=$PGPORT_BENCH PGUSER=postgres
     psql -qX -d postgres -c 'CREATE DATABASE bench' >/dev/null
     export PGDATABASE=bench
+    SERVER_LOG_JSON=$WORK/pglog/postgresql.json
+    [ -f "$SERVER_LOG_JSON" ] ||
+        die "the server writes no JSON log at $SERVER_LOG_JSON (jsonlog needs PostgreSQL 15 or later)"
+    psql_q -c 'CREATE EXTENSION pg_stat_statements' -c 'CREATE ROLE holidays_app LOGIN SUPERUSER' >/dev/null
     DB_URL="postgres://postgres@127.0.0.1:$PGPORT_BENCH/bench"
+    # The app under measurement: a role of its own (pg_stat_statements counts per role) and a
+    # name of its own in the server log.
+    APP_DB_URL="postgres://holidays_app@127.0.0.1:$PGPORT_BENCH/bench?application_name=$APP_NAME"
     log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT_BENCH (data in $PGDATA_DIR)"
 }
 
@@ -154,7 +195,9 @@ cleanup() {
     set +e
     [ -n "$APP_PID" ] && stop_app
     if [ -n "${PGDATA_DIR:-}" ] && [ -f "$PGDATA_DIR/postmaster.pid" ]; then pg_ctl_stop; fi
-    [ -f "$WORK/postgres.log" ] && cp "$WORK/postgres.log" "$OUT/raw/postgres.log"
+    [ -f "$WORK/postgres.log" ] && cp "$WORK/postgres.log" "$OUT/raw/postgres-start.log"
+    [ -f "$WORK/pglog/postgresql.log" ] && cp "$WORK/pglog/postgresql.log" "$OUT/raw/postgres.log"
+    [ -f "$WORK/pglog/postgresql.json" ] && gzip -c "$WORK/pglog/postgresql.json" >"$OUT/raw/postgres.json.gz"
     if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
     exit $status
 }
@@ -190,51 +233,104 @@ stop_app() {
     APP_PID=
 }
 
-pg_app_env() { echo "DATABASE_URL=$DB_URL HOLIDAYS_PG_SCHEMA=$1 HOLIDAYS_AUTH=proxy HOLIDAYS_ADMINS=admin@bench.example"; }
+pg_app_env() { echo "DATABASE_URL=$APP_DB_URL HOLIDAYS_PG_SCHEMA=$1 HOLIDAYS_AUTH=proxy HOLIDAYS_ADMINS=$ADMIN"; }
 
 # ---------------------------------------------------------------------------------------------
 # 3. Measurements
 
 record() { printf '%s\n' "$1" >>"$OUT/results.jsonl"; }
 
-# wrk_point SIZE ENDPOINT CONNS EXTRA_JSON URL SCRIPT ARGS...
+# CPU time (user + system) of the app process so far, in clock ticks: fields 14 and 15 of
+# /proc/<pid>/stat, counted after the command name (which is in parentheses).
+app_ticks() { sed 's/^.*) //' "/proc/$APP_PID/stat" | awk '{ print $12 + $13 }'; }
+
+# Statements the app's role has run since the last reset (pg_stat_statements).
+APP_STATEMENTS_SQL="SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+    WHERE r.rolname = 'holidays_app' AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+app_statements() { psql_q -c "$APP_STATEMENTS_SQL"; }
+# ... and which, for raw/: calls, then the statement's first words.
+app_statements_by_text() {
+    psql_q -F' | ' -c "SELECT s.calls, left(regexp_replace(s.query, '\s+', ' ', 'g'), 150) FROM pg_stat_statements s
+        JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'holidays_app' ORDER BY s.calls DESC"
+}
+
+# wrk_point SIZE ENDPOINT CONNS EXTRA_JSON URL SCRIPT ARGS...: wrk against the app, with the
+# app's statements and CPU time per request. WRK_KIND (default perf) names the record's kind;
+# WRK_WARMUP=seconds runs the same load first, unrecorded (reads only: writes would collide), so
+# that every pooled connection is in use when counting starts (the pool pings a connection that
+# was idle for more than 500 ms, which a busy pool never has).
 wrk_point() {
     local size=$1 ep=$2 c=$3 extra=$4 url=$5 script=$6
     shift 6
-    local t=$((c < 2 ? c : 2)) before after out json
+    local t=$((c < 2 ? c : 2)) before after out json ticks0 ticks1 calls requests
+    out=$OUT/raw/wrk-${RAW_TAG:-$size}-$ep-c$c.txt
+    if [ -n "${WRK_WARMUP:-}" ]; then
+        wrk -t "$t" -c "$c" -d "${WRK_WARMUP}s" --timeout 10s -s "$BENCH_WRK_DIR/$script" "$url" -- "$t" "$@" >/dev/null 2>&1 || true
+    fi
     before=$(load1)
-    out=$OUT/raw/wrk-$size-$ep-c$c.txt
+    psql_q -c 'SELECT pg_stat_statements_reset()' >/dev/null
+    ticks0=$(app_ticks)
     wrk -t "$t" -c "$c" -d "${DURATION}s" --timeout 10s --latency -s "$BENCH_WRK_DIR/$script" "$url" -- "$t" "$@" >"$out" 2>&1 ||
         die "wrk failed: see $out"
+    sleep 0.3 # requests that wrk cut off at its deadline finish; their statements count too
+    ticks1=$(app_ticks)
+    calls=$(app_statements)
+    app_statements_by_text >"$OUT/raw/statements-${RAW_TAG:-$size}-$ep-c$c.txt"
     after=$(load1)
     json=$(grep '^WRKJSON ' "$out" | sed 's/^WRKJSON //')
     [ -n "$json" ] || die "no summary from wrk: see $out"
-    record "{\"kind\": \"perf\", \"tool\": \"app\", \"size\": $size, \"endpoint\": \"$ep\", \"conns\": $c, \"load_before\": $before, \"load_after\": $after, $extra \"wrk\": $json}"
+    requests=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["requests"])' "$json")
+    [ "$requests" -gt 0 ] || die "wrk completed no request against $url: see $out"
+    local per
+    per=$(python3 -c "
+import json
+calls, ticks, tck, n = $calls, $ticks1 - $ticks0, $CLK_TCK, $requests
+print(json.dumps({'statements': {'calls': calls, 'per_request': round(calls / n, 3)},
+                  'cpu': {'ticks': ticks, 'clk_tck': tck, 'us_per_request': round(ticks / tck * 1e6 / n, 1)}}))")
+    record "{\"kind\": \"${WRK_KIND:-perf}\", \"tool\": \"app\", \"size\": $size, \"endpoint\": \"$ep\", \"conns\": $c, \"load_before\": $before, \"load_after\": $after, $extra \"wrk\": $json, \"app\": $per}"
     LAST_RATE=$(python3 "$BENCH_DIR/py/fmt.py" rate "$json")
-    log "  app     $ep c=$c: $(python3 "$BENCH_DIR/py/fmt.py" wrk "$json") (load $before -> $after)"
+    log "  app     $ep c=$c: $(python3 "$BENCH_DIR/py/fmt.py" wrk "$json"), $(python3 "$BENCH_DIR/py/fmt.py" app "$per") (load $before -> $after)"
 }
 
-# pgbench_point SIZE ENDPOINT CONNS SCHEMA EXTRA_JSON SCRIPT PGBENCH_ARGS...
+# pgbench_point TOOL SIZE ENDPOINT CONNS SCHEMA EXTRA_JSON SCRIPT PGBENCH_ARGS...: TOOL is
+# pgbench (the app's own statements, a generated script whose constants are in SCRIPT's .args
+# file) or pgbench-least (the least SQL).
 pgbench_point() {
-    local size=$1 ep=$2 c=$3 schema=$4 extra=$5 script=$6
-    shift 6
-    local t=$((c < 2 ? c : 2)) before after out logdir
+    local tool=$1 size=$2 ep=$3 c=$4 schema=$5 extra=$6 script=$7
+    shift 7
+    local t=$((c < 2 ? c : 2)) before after out logdir defs=()
+    [ -f "${script%.sql}.args" ] && mapfile -t defs <"${script%.sql}.args"
     before=$(load1)
-    out=$OUT/raw/${PGBENCH_TOOL:-pgbench}-$size-$ep-c$c.txt
-    logdir=$WORK/pglog-${PGBENCH_TOOL:-pgbench}-$size-$ep-$c
+    out=$OUT/raw/$tool-$size-$ep-c$c.txt
+    logdir=$WORK/pglog-$tool-$size-$ep-$c
     mkdir -p "$logdir"
-    (cd "$logdir" && PGOPTIONS="-c search_path=$schema,${schema}_aux ${PGBENCH_OPTIONS:-}" "$PGBIN/pgbench" -n -M prepared \
-        -c "$c" -j "$t" -T "$DURATION" -l -f "$BENCH_DIR/pgbench/$script" \
-        -D pending=Pending -D 'pa={Pending,Approved}' -D one=1 -D 'now=2026-11-26 12:00:00' \
-        -D comment=Benchmark -D submitted=Submitted -D approved=Approved -D note=Enjoy "$@" bench) >"$out" 2>&1 ||
+    (cd "$logdir" && PGOPTIONS="-c search_path=$schema,${schema}_aux" PGAPPNAME=$tool "$PGBIN/pgbench" -n -M prepared \
+        -c "$c" -j "$t" -T "$DURATION" -l -f "$script" "${defs[@]}" -D pending=Pending \
+        -D "now=$(date -u '+%Y-%m-%d %H:%M:%S')" "$@" bench) >"$out" 2>&1 ||
         die "pgbench failed: see $out"
     after=$(load1)
     local json
     json=$(python3 "$BENCH_DIR/py/pgbench_summary.py" "$out" "$logdir")
     rm -rf "$logdir"
-    record "{\"kind\": \"perf\", \"tool\": \"${PGBENCH_TOOL:-pgbench}\", \"size\": $size, \"endpoint\": \"$ep\", \"conns\": $c, \"load_before\": $before, \"load_after\": $after, $extra \"pgbench\": $json}"
+    record "{\"kind\": \"perf\", \"tool\": \"$tool\", \"size\": $size, \"endpoint\": \"$ep\", \"conns\": $c, \"load_before\": $before, \"load_after\": $after, $extra \"pgbench\": $json}"
     LAST_RATE=$(python3 "$BENCH_DIR/py/fmt.py" rate "$json")
-    log "  ${PGBENCH_TOOL:-pgbench} $ep c=$c: $(python3 "$BENCH_DIR/py/fmt.py" pgbench "$json") (load $before -> $after)"
+    log "  $(printf '%-13s' "$tool") $ep c=$c: $(python3 "$BENCH_DIR/py/fmt.py" pgbench "$json") (load $before -> $after)"
+}
+
+# record_ratio SIZE ENDPOINT CONNS APP OWN [LEAST]: the app's rate over each ceiling's.
+record_ratio() {
+    local line
+    line=$(python3 -c "
+import json, sys
+size, ep, c, app, own = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+least = float(sys.argv[6]) if len(sys.argv) > 6 else None
+r = {'kind': 'ratio', 'size': size, 'endpoint': ep, 'conns': c, 'app_rps': app, 'own_tps': own,
+     'ratio_own': round(app / own, 3) if own else None}
+if least is not None:
+    r.update(least_tps=least, ratio_least=round(app / least, 3) if least else None)
+print(json.dumps(r))" "$@")
+    record "$line"
+    log "  ratio   $2 c=$3: $(python3 "$BENCH_DIR/py/fmt.py" ratio "$line")"
 }
 
 rows_of() { psql_q -c "SET search_path TO $1" -c "SELECT count(*) FROM holiday_requests"; }
@@ -262,118 +358,141 @@ settle_writes() {
     [ $ok = true ] || log "  WARNING: $tool $ep c=$c wrote changes without exactly one event each"
 }
 
-# pool SCHEMA COUNT BASE: pending requests to decide; sets POOL_FIRST and POOL_LAST (n in aux.dec).
+# pool SCHEMA COUNT: pending requests to decide; sets POOL_FIRST and POOL_LAST (n in aux.dec).
 pool() {
-    local range
-    range=$(psql_q -F' ' -v schema="$1" -v aux="${1}_aux" -v count="$2" -v base="$3" -f "$BENCH_DIR/sql/pool.sql" | tail -1)
+    local range weeks
+    weeks=$(((${2} + REQUESTERS - 1) / REQUESTERS))
+    [ "$weeks" -le "$WEEKS_FREE" ] ||
+        die "a pool of $2 requests needs $weeks weeks per person and the app's date window has $WEEKS_FREE after $WRITE_BASE: lower BENCH_DURATION"
+    range=$(psql_q -F' ' -v schema="$1" -v aux="${1}_aux" -v count="$2" -v base="$WRITE_BASE" -f "$BENCH_DIR/sql/pool.sql" | tail -1)
     read -r POOL_FIRST POOL_LAST <<<"$range"
+}
+
+# size_label N: 10000 -> 10k, 1000000 -> 1m
+size_label() { python3 -c "n=$1; print(f'{n//1000000}m' if n % 1000000 == 0 else f'{n//1000}k' if n % 1000 == 0 else n)"; }
+
+# new_schema SCHEMA SIZE: the app creates the schema and its tables, as in production; then seeded.
+new_schema() {
+    local schema=$1 size=$2
+    # shellcheck disable=SC2046
+    start_app "migrate-$schema" $(pg_app_env "$schema")
+    stop_app
+    local t0 t1
+    t0=$(date +%s.%N)
+    psql_q -v n="$size" -v schema="$schema" -f "$BENCH_DIR/sql/seed.sql" >"$OUT/raw/seed-$schema.txt"
+    t1=$(date +%s.%N)
+    SEED_SECONDS=$(python3 -c "print(round($t1 - $t0, 1))")
+}
+
+# write_window SCHEMA: the dates writes use. The app takes requests from 2 years back to 3 years
+# ahead of today; the benchmark's submissions and pools start on the first Monday a week after
+# both today and the last seeded request, and must end before the window does.
+write_window() {
+    local w
+    w=$(psql_q -F' ' -c "SET search_path TO $1" -c "
+        SELECT b, ((current_date + interval '3 years')::date - 1 - b) / 7
+        FROM (SELECT d + (8 - extract(isodow FROM d)::int) % 7 AS b
+              FROM (SELECT greatest(current_date, max(end_date)) + 7 AS d FROM holiday_requests) x) y")
+    read -r WRITE_BASE WEEKS_FREE <<<"$w"
+    [ "$WEEKS_FREE" -gt 4 ] || die "only $WEEKS_FREE weeks of the app's date window are free after $WRITE_BASE"
 }
 
 perf_size() {
     local size=$1 schema label
-    label=$(python3 -c "n=$size; print(f'{n//1000000}m' if n % 1000000 == 0 else f'{n//1000}k' if n % 1000 == 0 else n)")
+    label=$(size_label "$size")
     schema=bench_$label
     log "size $size: schema $schema"
-    # The app creates the schema and its tables, as in production.
-    # shellcheck disable=SC2046
-    start_app "migrate-$label" $(pg_app_env "$schema")
-    stop_app
-    local t0 t1
-    t0=$(date +%s.%N)
-    psql_q -v n="$size" -v schema="$schema" -f "$BENCH_DIR/sql/seed.sql" >"$OUT/raw/seed-$label.txt"
-    t1=$(date +%s.%N)
+    new_schema "$schema" "$size"
     psql_q -v schema="$schema" -v aux="${schema}_aux" -f "$BENCH_DIR/sql/aux.sql" >"$OUT/raw/aux-$label.txt" 2>&1
-    local counts employees managers requesters
+    local counts employees managers
     counts=$(psql_q -F' ' -c "SET search_path TO $schema" -c "
         SELECT (SELECT count(*) FROM holiday_requests), (SELECT count(*) FROM holiday_requests WHERE status = 'Pending'),
                (SELECT count(*) FROM people), (SELECT count(*) FROM request_events),
                (SELECT count(*) FROM people WHERE email LIKE 'e%'), (SELECT count(*) FROM people WHERE email LIKE 'm%'),
                pg_total_relation_size('holiday_requests'), pg_total_relation_size('request_events')")
     read -r n_req n_pending n_people n_events employees managers req_bytes ev_bytes <<<"$counts"
-    requesters=$((employees + managers))
-    record "{\"kind\": \"seed\", \"size\": $size, \"schema\": \"$schema\", \"seconds\": $(python3 -c "print(round($t1 - $t0, 1))"), \"requests\": $n_req, \"pending\": $n_pending, \"people\": $n_people, \"events\": $n_events, \"employees\": $employees, \"managers\": $managers, \"requests_bytes\": $req_bytes, \"events_bytes\": $ev_bytes}"
-    log "  seeded $n_req requests ($n_pending pending), $n_people people, $n_events events in $(python3 -c "print(round($t1 - $t0, 1))") s"
-    psql -qX -v ON_ERROR_STOP=1 -v schema="$schema" -v m="m$((managers / 2))@bench.example" \
-        -f "$BENCH_DIR/sql/explain.sql" >"$OUT/raw/explain-$label.txt" 2>&1
+    REQUESTERS=$((employees + managers))
+    write_window "$schema"
+    record "{\"kind\": \"seed\", \"size\": $size, \"schema\": \"$schema\", \"seconds\": $SEED_SECONDS, \"requests\": $n_req, \"pending\": $n_pending, \"people\": $n_people, \"events\": $n_events, \"employees\": $employees, \"managers\": $managers, \"requests_bytes\": $req_bytes, \"events_bytes\": $ev_bytes, \"write_base\": \"$WRITE_BASE\", \"weeks_free\": $WEEKS_FREE}"
+    log "  seeded $n_req requests ($n_pending pending), $n_people people, $n_events events in $SEED_SECONDS s; writes from $WRITE_BASE ($WEEKS_FREE weeks free)"
 
     # shellcheck disable=SC2046
     start_app "$label" $(pg_app_env "$schema")
     local pid=$APP_PID
-    # The ceiling must run the app's own statements: compare them (log_statement = 'all'), and
-    # the precomputed inputs with what the app shows.
-    python3 "$BENCH_DIR/py/check_sql.py" "$APP_URL" "$schema" "$WORK/postgres.log" "$BENCH_DIR/pgbench" \
-        >>"$OUT/run.log" 2>&1 || die "the app's SQL differs from bench/pgbench/*.sql: see $OUT/run.log"
-    python3 "$BENCH_DIR/py/check_inputs.py" "$APP_URL" "$schema" >>"$OUT/run.log" 2>&1 ||
-        die "the pgbench inputs do not match what the app shows: see $OUT/run.log"
+    # The ceiling runs the app's own statements: generated from them, and checked against them.
+    local scripts=$OUT/pgbench/$label
+    BENCH_PGBENCH=$PGBIN/pgbench BENCH_APP_NAME=$APP_NAME python3 "$BENCH_DIR/py/ceiling.py" --app "$APP_URL" \
+        --schema "$schema" --size "$size" --log "$SERVER_LOG_JSON" --out "$scripts" --endpoints "$ENDPOINTS" \
+        --base "$WRITE_BASE" --explain "$OUT/raw/explain-$label.txt" >"$WORK/ceiling.jsonl" 2>>"$OUT/run.log" ||
+        die "could not derive the pgbench scripts from the app's statements, or they do not replay them: see $OUT/run.log"
+    cat "$WORK/ceiling.jsonl" >>"$OUT/results.jsonl"
+    while read -r line; do log "  $(python3 "$BENCH_DIR/py/fmt.py" ceiling "$line")"; done <"$WORK/ceiling.jsonl"
 
-    # Warm-up (not recorded): the pool opens its connections, statements get prepared.
-    for path in /queue "/api/requests?limit=50"; do
-        wrk -t 2 -c 8 -d 2s -s "$BENCH_WRK_DIR/reads.lua" "$APP_URL$path" -- 2 "$managers" >/dev/null 2>&1 || true
-    done
-
-    local ep c
+    # Each read's measurement starts with a second of the same load (WRK_WARMUP): the pool opens
+    # its connections, statements get prepared.
+    local ep c app_rate own_rate
     for ep in $ENDPOINTS; do
         case $ep in
-        queue | list)
-            local path=/queue
-            [ $ep = list ] && path="/api/requests?limit=50"
+        queue | list | admin-list)
+            local path=/queue who=()
+            [ "$ep" != queue ] && path="/api/requests?limit=50"
+            [ "$ep" = admin-list ] && who=("$ADMIN")
             for c in $CONNS; do
-                wrk_point "$size" $ep "$c" "\"rows\": $(rows_of "$schema")," "$APP_URL$path" reads.lua "$managers"
-                pgbench_point "$size" $ep "$c" "$schema" "\"rows\": $(rows_of "$schema")," $ep.sql -D nmgr="$managers"
+                WRK_WARMUP=1 wrk_point "$size" "$ep" "$c" "\"rows\": $(rows_of "$schema")," "$APP_URL$path" reads.lua \
+                    "$managers" "${who[@]}"
+                app_rate=$LAST_RATE
+                pgbench_point pgbench "$size" "$ep" "$c" "$schema" "\"rows\": $(rows_of "$schema")," "$scripts/$ep.sql" \
+                    -D mlo=1 -D mhi="$managers"
+                own_rate=$LAST_RATE
+                pgbench_point pgbench-least "$size" "$ep" "$c" "$schema" "\"rows\": $(rows_of "$schema")," \
+                    "$BENCH_DIR/pgbench/least/$ep.sql" -D nmgr="$managers"
+                record_ratio "$size" "$ep" "$c" "$app_rate" "$own_rate" "$LAST_RATE"
             done
             ;;
         submit)
-            local i=0 mark
+            local mark
             for c in $CONNS; do
-                i=$((i + 1))
                 mark=$(max_id "$schema")
                 wrk_point "$size" submit "$c" "\"rows\": $(rows_of "$schema")," "$APP_URL" submit.lua \
-                    "$employees" "$managers" "$((2100 + 10 * i))-01-04"
+                    "$employees" "$managers" "$WRITE_BASE"
                 APP_SUBMIT_RATE[$c]=$LAST_RATE
+                app_rate=$LAST_RATE
                 settle_writes "$size" submit "$c" app "$schema" "$mark"
                 mark=$(max_id "$schema")
                 psql_q -c "SELECT setval('${schema}_aux.sub_seq', 0, false)" >/dev/null
-                pgbench_point "$size" submit "$c" "$schema" "\"rows\": $(rows_of "$schema")," submit.sql \
-                    -D nreq="$requesters" -D base="$((2400 + 10 * i))-01-04"
+                pgbench_point pgbench "$size" submit "$c" "$schema" "\"rows\": $(rows_of "$schema")," "$scripts/submit.sql" \
+                    -D nreq="$REQUESTERS" -D base="$WRITE_BASE"
                 PG_SUBMIT_RATE[$c]=$LAST_RATE
                 settle_writes "$size" submit "$c" pgbench "$schema" "$mark"
+                record_ratio "$size" submit "$c" "$app_rate" "$LAST_RATE"
             done
             ;;
         decide)
-            local i=0 mark count rows
+            local mark count rows
             for c in $CONNS; do
-                i=$((i + 1))
                 # Enough pending requests that none is decided twice: twice the rate the same
                 # concurrency submitted at, times the duration.
                 mark=$(max_id "$schema")
                 rows=$(rows_of "$schema")
                 count=$((2 * ${APP_SUBMIT_RATE[$c]:-2000} * DURATION + 2000))
-                pool "$schema" "$count" "$((2600 + 10 * i))-01-04"
+                pool "$schema" "$count"
                 psql_q -F' ' -c "SELECT request_id, manager FROM ${schema}_aux.dec WHERE n BETWEEN $POOL_FIRST AND $POOL_LAST ORDER BY n" >"$WORK/decide-ids.txt"
                 wrk_point "$size" decide "$c" "\"rows\": $rows, \"pool\": $count," "$APP_URL" decide.lua "$WORK/decide-ids.txt"
+                app_rate=$LAST_RATE
                 settle_writes "$size" decide "$c" app "$schema" "$mark"
 
                 mark=$(max_id "$schema")
                 count=$((2 * ${PG_SUBMIT_RATE[$c]:-3000} * DURATION + 2000))
-                pool "$schema" "$count" "$((2800 + 10 * i))-01-04"
+                pool "$schema" "$count"
                 psql_q -c "SELECT setval('${schema}_aux.dec_seq', $POOL_FIRST, false)" >/dev/null
-                pgbench_point "$size" decide "$c" "$schema" "\"rows\": $rows, \"pool\": $count," decide.sql
+                pgbench_point pgbench "$size" decide "$c" "$schema" "\"rows\": $rows, \"pool\": $count," "$scripts/decide.sql"
                 settle_writes "$size" decide "$c" pgbench "$schema" "$mark"
+                record_ratio "$size" decide "$c" "$app_rate" "$LAST_RATE"
             done
             ;;
-        *) die "unknown endpoint $ep" ;;
+        *) die "unknown endpoint $ep (known: queue list admin-list submit decide)" ;;
         esac
     done
-
-    # What the proposed fix would give the database side of the two reads (docs/benchmarks.md):
-    # each page run as one small index scan per person (LATERAL), pgbench only.
-    if [ "${BENCH_WHATIF:-1}" = 1 ]; then
-        for ep in $ENDPOINTS; do
-            case $ep in queue | list) ;; *) continue ;; esac
-            PGBENCH_TOOL=pgbench-whatif pgbench_point "$size" $ep "${BENCH_WHATIF_CONNS:-8}" "$schema" \
-                "\"rows\": $(rows_of "$schema")," "whatif/${ep}_lateral.sql" -D nmgr="$managers"
-        done
-    fi
 
     local hwm rss
     hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
@@ -387,6 +506,44 @@ perf() {
     declare -gA APP_SUBMIT_RATE=() PG_SUBMIT_RATE=()
     local size
     for size in $SIZES; do perf_size "$size"; done
+}
+
+# The hostile-volume case: one employee with BENCH_HOSTILE_ROWS one-day requests in a
+# BENCH_HOSTILE_SIZE schema; the queue of their manager (m1) and the admin's list, at one
+# connection, on the seeded schema first and then with that employee's requests added.
+hostile() {
+    local size=${BENCH_HOSTILE_SIZE:-100000} rows=${BENCH_HOSTILE_ROWS:-100000} schema=bench_hostile
+    local who=hostile@bench.example manager=m1@bench.example
+    local DURATION=${BENCH_HOSTILE_DURATION:-5}
+    log "hostile: schema $schema, $size seeded requests, then $rows more by $who (reporting to $manager)"
+    new_schema "$schema" "$size"
+    local phase
+    for phase in seeded hostile; do
+        if [ $phase = hostile ]; then
+            psql_q -F' ' -v schema="$schema" -v rows="$rows" -v who="$who" -v manager="$manager" \
+                -f "$BENCH_DIR/sql/hostile.sql" >"$OUT/raw/hostile-seed.txt" ||
+                die "bench/sql/hostile.sql failed: see $OUT/raw/hostile-seed.txt"
+            local made
+            made=$(tail -1 "$OUT/raw/hostile-seed.txt")
+            record "{\"kind\": \"hostile_seed\", \"size\": $size, \"rows\": $rows, \"who\": \"$who\", \"manager\": \"$manager\", \"made\": \"$made\"}"
+            log "  added for $who: $made (requests, pending, approved, declined or cancelled, first and last day)"
+        fi
+        # shellcheck disable=SC2046
+        start_app "hostile-$phase" $(pg_app_env "$schema")
+        BENCH_PGBENCH=$PGBIN/pgbench BENCH_APP_NAME=$APP_NAME python3 "$BENCH_DIR/py/ceiling.py" --app "$APP_URL" \
+            --schema "$schema" --size "$size" --log "$SERVER_LOG_JSON" --out "$WORK/hostile-$phase" \
+            --endpoints "queue admin-list" --base 2000-01-03 --explain-only --who "$manager" \
+            --explain "$OUT/raw/explain-hostile-$phase.txt" >>"$OUT/results.jsonl" 2>>"$OUT/run.log" ||
+            die "could not capture the app's statements in the hostile case: see $OUT/run.log"
+        RAW_TAG=hostile-$phase WRK_KIND=hostile WRK_WARMUP=1 wrk_point "$size" queue 1 "\"phase\": \"$phase\", \"who\": \"$manager\", \"rows\": $(rows_of "$schema")," \
+            "$APP_URL/queue" reads.lua 1 "$manager"
+        RAW_TAG=hostile-$phase WRK_KIND=hostile WRK_WARMUP=1 wrk_point "$size" admin-list 1 "\"phase\": \"$phase\", \"who\": \"$ADMIN\", \"rows\": $(rows_of "$schema")," \
+            "$APP_URL/api/requests?limit=50" reads.lua 1 "$ADMIN"
+        local hwm
+        hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$APP_PID/status")
+        record "{\"kind\": \"memory\", \"size\": \"hostile-$phase\", \"vmhwm_kb\": $hwm}"
+        stop_app
+    done
 }
 
 startup() {
@@ -433,10 +590,12 @@ RELIABILITY_FAILED=0
 case "$MODE" in
 all)
     perf
+    hostile
     startup
     reliability
     ;;
 perf) perf ;;
+hostile) hostile ;;
 startup) startup ;;
 reliability) reliability ;;
 esac

@@ -201,6 +201,29 @@ MANAGERS = scalar("SELECT count(*) FROM people WHERE email LIKE 'm%'")
 REQUESTERS = EMPLOYEES + MANAGERS
 
 
+def write_window():
+    """Where this run's requests go: the app takes requests from 2 years back to 3 years ahead
+    of today, so writes start on the first Monday a week after both today and the last seeded
+    request, and the weeks after it are shared out between the tests (none deletes its rows)."""
+    base, weeks = sql("""
+        SELECT b, ((current_date + interval '3 years')::date - 1 - b) / 7
+        FROM (SELECT d + (8 - extract(isodow FROM d)::int) % 7 AS b
+              FROM (SELECT greatest(current_date, max(end_date)) + 7 AS d FROM holiday_requests) x) y""")[0]
+    weeks = int(weeks)
+    if weeks < 100:
+        sys.exit(f"reliability.py: only {weeks} weeks of the app's date window are free after {base}; it needs 100")
+    return date.fromisoformat(base), weeks
+
+
+BASE, WEEKS_FREE = write_window()
+# Test a from week 0, b from week 40, c from week 45, d's valid requests in week 90 and from 95.
+WEEK_A, WEEK_B, WEEK_C, WEEK_D_GOOD, WEEK_D_TEXT = 0, 40, 45, 90, 95
+
+
+def week(n):
+    return BASE + timedelta(days=7 * n)
+
+
 def requester(k):
     return f"e{k + 1}@bench.example" if k < EMPLOYEES else f"m{k - EMPLOYEES + 1}@bench.example"
 
@@ -369,7 +392,7 @@ def test_a():
     tag = "rel-a"
     pending = seeded_pending(500)
     t0 = time.monotonic()
-    outcomes = mixed_load(20, 64, tag, Windows(date(2150, 1, 4)), pending)
+    outcomes = mixed_load(20, 64, tag, Windows(week(WEEK_A)), pending)
     elapsed = time.monotonic() - t0
     v = verify_outcomes(outcomes, tag)
     inv_ok, inv = audit_invariants()
@@ -393,7 +416,7 @@ def test_a():
 # --- b. racing decisions ----------------------------------------------------------------------
 
 def test_b(rounds=5, racers=50):
-    windows = Windows(date(2160, 1, 4))
+    windows = Windows(week(WEEK_B))
     results = []
     for r in range(rounds):
         _, who, start, end = windows.next()
@@ -463,7 +486,7 @@ def test_c(before_stop=6.0, down_for=5.0, after_start=15.0):
         client.close()
 
     def load():
-        box["outcomes"] = mixed_load(3600, 16, tag, Windows(date(2170, 1, 4)), pending, stop_event=stop_event, reads=True)
+        box["outcomes"] = mixed_load(3600, 16, tag, Windows(week(WEEK_C)), pending, stop_event=stop_event, reads=True)
 
     poller = threading.Thread(target=poll_health)
     loader = threading.Thread(target=load)
@@ -556,7 +579,10 @@ def hostile_cases(pending_id, requester_email, manager_email, other_manager, oth
     """(description, method, path, who, headers, raw body). Every one of them must be refused."""
     J = {"Content-Type": "application/json"}
     me, boss = requester_email, manager_email
-    good = {"start_date": "2190-03-03", "end_date": "2190-03-04"}
+    # Valid dates (inside the app's window, overlapping nothing), so that each case is refused for
+    # the reason it names; the malformed ones below keep a year no one can book.
+    G, H = week(WEEK_D_GOOD).isoformat(), (week(WEEK_D_GOOD) + timedelta(days=1)).isoformat()
+    good = {"start_date": G, "end_date": H}
     cases = []
 
     def add(desc, method, path, who=me, headers=None, raw=None, body=None):
@@ -582,13 +608,15 @@ def hostile_cases(pending_id, requester_email, manager_email, other_manager, oth
     # 2. wrong types and values
     for v in [20300101, True, None, [], {}, "", "2190-13-01", "2190-02-30", "03-03-2190", "2190-3-3",
               "2190-03-03T00:00:00", "+2190-03-03", " 2190-03-03x", "0000-00-00", "99999-01-01", 1.5]:
-        add(f"start_date {v!r}", "POST", create, body={"start_date": v, "end_date": "2190-03-04"})
-    add("end before start", "POST", create, body={"start_date": "2190-03-04", "end_date": "2190-03-03"})
-    add("367 days", "POST", create, body={"start_date": "2190-01-01", "end_date": "2191-01-02"})
-    add("no end_date", "POST", create, body={"start_date": "2190-03-03"})
-    add("no start_date", "POST", create, body={"end_date": "2190-03-03"})
+        add(f"start_date {v!r}", "POST", create, body={"start_date": v, "end_date": H})
+    add("end before start", "POST", create, body={"start_date": H, "end_date": G})
+    add("367 days", "POST", create, body={"start_date": BASE.isoformat(), "end_date": (BASE + timedelta(days=366)).isoformat()})
+    add("before the window", "POST", create, body={"start_date": "2000-01-03", "end_date": "2000-01-04"})
+    add("after the window", "POST", create, body={"start_date": "2190-03-03", "end_date": "2190-03-04"})
+    add("no end_date", "POST", create, body={"start_date": G})
+    add("no start_date", "POST", create, body={"end_date": G})
     add("a body that is a list", "POST", create, body=[good])
-    add("a body that is a string", "POST", create, body="2190-03-03")
+    add("a body that is a string", "POST", create, body=G)
     add("unknown field status", "POST", create, body=dict(good, status="Approved"))
     add("unknown field requester_email", "POST", create, body=dict(good, requester_email=ADMIN))
     add("unknown field decided_by", "POST", decide, who=boss, body={"decision": "Approved", "decided_by": ADMIN})
@@ -613,12 +641,14 @@ def hostile_cases(pending_id, requester_email, manager_email, other_manager, oth
     # 4. odd Unicode
     for v in ["\u200f2190-03-03", "２１９０-０３-０３", "٢١٩٠-٠٣-٠٣", "2190\u200b-03-03", "2190-03-03\u0000",
               "\U0001F4C5", "2190‐03‐03", "\ufeff2190-03-03"]:
-        add(f"start_date {v!r}", "POST", create, body={"start_date": v, "end_date": "2190-03-04"})
+        add(f"start_date {v!r}", "POST", create, body={"start_date": v, "end_date": H})
     for v in ["Approved\u200b", "Ａpproved", "Appr\u0000oved", "\u202eApproved", "Approv\u00e9d", "A\u0301pproved"]:
         add(f"decision {v!r}", "POST", decide, who=boss, body={"decision": v})
     for q in ["status=%F0%9F%98%80", "status=%E2%80%AEPending", "status=%FF%FE", "cursor=p%D9%A1", "limit=%EF%BC%95"]:
         add(f"list ?{q}", "GET", f"/api/requests?{q}", headers={})
     add("NUL in a comment", "POST", create, body=dict(good, comment="before\u0000after"))
+    add("right-to-left override in a comment", "POST", create, body=dict(good, comment="\u202eevil\u202c"))
+    add("bidirectional isolate in a note", "POST", decide, who=boss, body={"decision": "Approved", "note": "ok\u2066x"})
     add("NUL in a note", "POST", decide, who=boss, body={"decision": "Approved", "note": "ok\u0000"})
     add("identity with a NUL escape", "GET", "/api/me", who="jo\x00e@bench.example", headers={})
     # 5. SQL and HTML meta-characters where they cannot be valid
@@ -629,7 +659,7 @@ def hostile_cases(pending_id, requester_email, manager_email, other_manager, oth
         add(f"decide {p}", "POST", p + "/decision", who=boss, body={"decision": "Approved"})
     for v in ["2190-03-03'; DROP TABLE people;--", "2190-03-03\" OR \"1\"=\"1", "<script>alert(1)</script>",
               "2190-03-03<img src=x onerror=alert(1)>", "$(reboot)", "`id`", "../../etc/passwd", "%s%s%s%n"]:
-        add(f"start_date {v!r}", "POST", create, body={"start_date": v, "end_date": "2190-03-04", "comment": v})
+        add(f"start_date {v!r}", "POST", create, body={"start_date": v, "end_date": H, "comment": v})
     for v in ["Approved' OR '1'='1", "<b>Approved</b>", "Approved\r\nX-Injected: 1", "Approved\"}"]:
         add(f"decision {v!r}", "POST", decide, who=boss, body={"decision": v, "note": "<script>alert(1)</script>"})
     # 6. identity in proxy mode: missing, malformed, and forged without rights
@@ -709,8 +739,9 @@ def test_d():
     fivexx = sum(n for s, n in statuses.items() if s >= 500 or s == 0)
 
     # Hostile but valid text: accepted, stored verbatim, escaped in HTML.
-    text = "<script>alert('x')</script> ' OR 1=1; -- \u202eevil\u202c \U0001F600 zero\u200bwidth & \"quotes\""
-    day = date(2195, 1, 3) + timedelta(days=7 * random.randint(0, 10000))
+    # (Bidirectional overrides such as U+202E are refused since the hardening: see the hostile cases.)
+    text = "<script>alert('x')</script> ' OR 1=1; -- \U0001F600 zero\u200bwidth & \"quotes\""
+    day = week(random.randint(WEEK_D_TEXT, WEEKS_FREE - 1))
     status, body, *_ = http_call("POST", "/api/requests", who=requester_email,
                                  body={"start_date": day.isoformat(), "end_date": (day + timedelta(days=1)).isoformat(),
                                        "comment": text})
