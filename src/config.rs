@@ -3,8 +3,7 @@
 //! Every problem names the variable to fix, so a misconfigured deployment says what is wrong
 //! at start-up instead of failing later on a request.
 
-use crate::domain::{Email, Horizon};
-use chrono_tz::Tz;
+use crate::domain::{Email, Horizon, Zone};
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -101,7 +100,7 @@ pub struct Settings {
     /// `DATABRICKS_APP_PORT`, which wins over `ROCKET_PORT` and `Rocket.toml`.
     pub port: Option<u16>,
     /// The company's time zone: where "today" is for the rules.
-    pub timezone: Tz,
+    pub timezone: Zone,
     /// How far back and ahead requests may reach.
     pub horizon: Horizon,
 }
@@ -202,11 +201,11 @@ impl Settings {
         let dev_user =
             env.email("HOLIDAYS_DEV_USER", &env.text("HOLIDAYS_DEV_USER").unwrap_or(DEFAULT_DEV_USER.into()))?;
         let timezone = match env.text("HOLIDAYS_TIMEZONE") {
-            Some(name) => name.parse::<Tz>().map_err(|_| ConfigError {
+            Some(name) => Zone::named(&name).ok_or_else(|| ConfigError {
                 variable: "HOLIDAYS_TIMEZONE",
                 problem: format!("'{name}' is not an IANA time zone name like Europe/Berlin or America/New_York"),
             })?,
-            None => Tz::UTC,
+            None => Zone::utc(),
         };
         let horizon = Horizon {
             years_back: years(&env, "HOLIDAYS_YEARS_BACK", 2)?,
@@ -516,14 +515,14 @@ mod tests {
     #[test]
     fn time_zone_and_date_horizon() {
         let s = settings(&[]).unwrap();
-        assert_eq!((s.timezone, s.horizon), (Tz::UTC, Horizon { years_back: 2, years_ahead: 3 }));
+        assert_eq!((s.timezone.name(), s.horizon), ("UTC", Horizon { years_back: 2, years_ahead: 3 }));
         let s = settings(&[
             ("HOLIDAYS_TIMEZONE", "Europe/Berlin"),
             ("HOLIDAYS_YEARS_BACK", "1"),
             ("HOLIDAYS_YEARS_AHEAD", "10"),
         ])
         .unwrap();
-        assert_eq!(s.timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(s.timezone.name(), "Europe/Berlin");
         assert_eq!(s.horizon, Horizon { years_back: 1, years_ahead: 10 });
         let err = settings(&[("HOLIDAYS_TIMEZONE", "Mars/Olympus")]).unwrap_err();
         assert_eq!(err.variable, "HOLIDAYS_TIMEZONE");

@@ -23,7 +23,7 @@ use rocket::{Build, Rocket};
 /// Connects, migrates, loads demo data if asked, and assembles the web app.
 pub fn build(settings: Settings) -> Result<Rocket<Build>, String> {
     let db = db::Db::open(&settings)?;
-    let now = domain::Now::in_zone(settings.timezone);
+    let now = domain::Now::in_zone(&settings.timezone);
     if settings.demo_data
         && db.run_blocking(|conn| demo::load_if_empty(conn, now)).map_err(|e| {
             e.log();

@@ -26,7 +26,7 @@ pub struct App {
 
 impl App {
     pub fn now(&self) -> Now {
-        Now::in_zone(self.settings.timezone)
+        Now::in_zone(&self.settings.timezone)
     }
 }
 

@@ -2,10 +2,49 @@
 
 use super::Invalid;
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Utc, Weekday};
-use chrono_tz::Tz;
 
 /// The longest request anyone can make, in calendar days.
 pub const MAX_DAYS: i64 = 366;
+
+/// An IANA time zone (`Europe/Berlin`), from the database compiled into the binary.
+#[derive(Clone, Debug)]
+pub struct Zone {
+    name: String,
+    zone: jiff::tz::TimeZone,
+}
+
+impl Zone {
+    pub fn utc() -> Zone {
+        Zone { name: "UTC".into(), zone: jiff::tz::TimeZone::UTC }
+    }
+
+    /// The zone of that name, if the time-zone database knows it.
+    pub fn named(name: &str) -> Option<Zone> {
+        jiff::tz::TimeZone::get(name).ok().map(|zone| Zone { name: name.to_owned(), zone })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The date it is in this zone at an instant.
+    pub fn date_at(&self, instant: DateTime<Utc>) -> NaiveDate {
+        let local = jiff::Timestamp::from_second(instant.timestamp())
+            .map(|t| self.zone.to_datetime(t).date())
+            .ok()
+            .and_then(|d| NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32));
+        // Only an instant outside jiff's range (beyond the year 9999) has no date: keep UTC's.
+        local.unwrap_or_else(|| instant.date_naive())
+    }
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Zone) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Zone {}
 
 /// The moment something happens: the UTC time stored, and the date it is where the rules look
 /// (the company's time zone), which decides, say, whether a holiday has started.
@@ -16,12 +55,12 @@ pub struct Now {
 }
 
 impl Now {
-    pub fn in_zone(zone: Tz) -> Now {
+    pub fn in_zone(zone: &Zone) -> Now {
         Now::at(chrono::Utc::now(), zone)
     }
 
-    pub fn at(instant: DateTime<Utc>, zone: Tz) -> Now {
-        Now { utc: instant.naive_utc(), today: instant.with_timezone(&zone).date_naive() }
+    pub fn at(instant: DateTime<Utc>, zone: &Zone) -> Now {
+        Now { utc: instant.naive_utc(), today: zone.date_at(instant) }
     }
 }
 
@@ -230,9 +269,15 @@ mod tests {
     #[test]
     fn today_is_the_date_in_the_zone() {
         let late_evening_utc = DateTime::parse_from_rfc3339("2026-11-29T23:30:00Z").unwrap().with_timezone(&Utc);
-        let berlin = Now::at(late_evening_utc, chrono_tz::Europe::Berlin);
+        let zone = |name: &str| Zone::named(name).unwrap();
+        let berlin = Now::at(late_evening_utc, &zone("Europe/Berlin"));
         assert_eq!(berlin.today, d("2026-11-30"), "already tomorrow in Berlin");
         assert_eq!(berlin.utc.date(), d("2026-11-29"), "stored in UTC");
-        assert_eq!(Now::at(late_evening_utc, chrono_tz::America::Los_Angeles).today, d("2026-11-29"));
+        assert_eq!(Now::at(late_evening_utc, &zone("America/Los_Angeles")).today, d("2026-11-29"));
+        assert_eq!(Now::at(late_evening_utc, &Zone::utc()).today, d("2026-11-29"));
+        // Summer time: 22:30 UTC on 1 July is already 2 July in Berlin (UTC+2), not in winter's +1.
+        let summer = DateTime::parse_from_rfc3339("2026-07-01T22:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(Now::at(summer, &zone("Europe/Berlin")).today, d("2026-07-02"));
+        assert!(Zone::named("Mars/Olympus").is_none());
     }
 }

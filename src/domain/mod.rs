@@ -8,7 +8,7 @@ pub mod status;
 pub mod text;
 
 pub use absence::{Absence, Absences, AlsoOff};
-pub use dates::{DateRange, DateWindow, Horizon, Now};
+pub use dates::{DateRange, DateWindow, Horizon, Now, Zone};
 pub use email::{Email, EmailError};
 pub use rules::{Actor, Ownership, Refusal};
 pub use status::{Decision, EventAction, Status};

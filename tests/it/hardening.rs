@@ -236,7 +236,8 @@ fn today_is_where_the_company_is(b: Backend) {
     // from 10:00 UTC on, Pago Pago (UTC-11) before 11:00 UTC.
     let now = Utc::now();
     let utc_today = now.date_naive();
-    let ahead = now.with_timezone(&chrono_tz::Pacific::Kiritimati).date_naive();
+    let kiritimati = holidays::domain::Zone::named("Pacific/Kiritimati").expect("a zone");
+    let ahead = kiritimati.date_at(now);
     let (zone, start, cancellable_in_zone) = if ahead > utc_today {
         // Starts today where the company is, tomorrow in UTC.
         ("Pacific/Kiritimati", ahead, false)
