@@ -304,7 +304,7 @@ pgbench_point() {
     out=$OUT/raw/$tool-$size-$ep-c$c.txt
     logdir=$WORK/pglog-$tool-$size-$ep-$c
     mkdir -p "$logdir"
-    (cd "$logdir" && PGOPTIONS="-c search_path=$schema,${schema}_aux" PGAPPNAME=$tool "$PGBIN/pgbench" -n -M prepared \
+    (cd "$logdir" && PGOPTIONS="-c search_path=$schema,${schema}_aux -c plan_cache_mode=force_generic_plan -c jit=off" PGAPPNAME=$tool "$PGBIN/pgbench" -n -M prepared \
         -c "$c" -j "$t" -T "$DURATION" -l -f "$script" "${defs[@]}" -D pending=Pending \
         -D "now=$(date -u '+%Y-%m-%d %H:%M:%S')" "$@" bench) >"$out" 2>&1 ||
         die "pgbench failed: see $out"

@@ -3,6 +3,8 @@
 //! Every problem names the variable to fix, so a misconfigured deployment says what is wrong
 //! at start-up instead of failing later on a request.
 
+use crate::domain::balance::Policy;
+use crate::domain::leave::{Days, LeaveYear};
 use crate::domain::{Email, Horizon, Zone};
 use std::fmt;
 use std::path::PathBuf;
@@ -103,6 +105,10 @@ pub struct Settings {
     pub timezone: Zone,
     /// How far back and ahead requests may reach.
     pub horizon: Horizon,
+    /// The yearly allowance of deducted leave for anyone without one of their own.
+    pub default_allowance: Days,
+    /// Leave years and carry-over.
+    pub leave_policy: Policy,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -222,6 +228,8 @@ impl Settings {
             port: env.parsed::<u16>("DATABRICKS_APP_PORT")?,
             timezone,
             horizon,
+            default_allowance: days(&env, "HOLIDAYS_DEFAULT_ALLOWANCE", 25)?,
+            leave_policy: leave_policy(&env)?,
         })
     }
 
@@ -272,6 +280,40 @@ fn years<F: Fn(&str) -> Option<String>>(
         years @ 0..=100 => Ok(years),
         _ => Err(ConfigError { variable, problem: "must be a number of years from 0 to 100".into() }),
     }
+}
+
+/// A number of days in steps of 0.5, from 0 to 366.
+fn days<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+    variable: &'static str,
+    default: i32,
+) -> Result<Days, ConfigError> {
+    let Some(raw) = env.text(variable) else { return Ok(Days::whole(default)) };
+    match Days::parse("days", "value", &raw) {
+        Ok(days) if days >= Days::ZERO && days <= Days::whole(366) => Ok(days),
+        _ => Err(ConfigError {
+            variable,
+            problem: format!("'{raw}' is not a number of days from 0 to 366 in steps of 0.5"),
+        }),
+    }
+}
+
+fn leave_policy<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Policy, ConfigError> {
+    let month = env.parsed::<u32>("HOLIDAYS_LEAVE_YEAR_START")?.unwrap_or(1);
+    let leave_year = LeaveYear::starting_in(month).ok_or_else(|| ConfigError {
+        variable: "HOLIDAYS_LEAVE_YEAR_START",
+        problem: format!("{month} is not a month: give 1 (January) to 12 (December)"),
+    })?;
+    let carry_months = match env.parsed::<u32>("HOLIDAYS_CARRY_OVER_MONTHS")?.unwrap_or(3) {
+        months @ 0..=12 => months,
+        other => {
+            return Err(ConfigError {
+                variable: "HOLIDAYS_CARRY_OVER_MONTHS",
+                problem: format!("{other} is more than a leave year: give 0 to 12 months"),
+            });
+        }
+    };
+    Ok(Policy { leave_year, carry_cap: days(env, "HOLIDAYS_CARRY_OVER_CAP", 5)?, carry_months })
 }
 
 fn parse_database_url(url: &str, schema: String) -> Result<DatabaseTarget, ConfigError> {
@@ -528,5 +570,34 @@ mod tests {
         assert_eq!(err.variable, "HOLIDAYS_TIMEZONE");
         assert!(err.problem.contains("IANA"), "{}", err.problem);
         assert_eq!(settings(&[("HOLIDAYS_YEARS_AHEAD", "1000")]).unwrap_err().variable, "HOLIDAYS_YEARS_AHEAD");
+    }
+
+    #[test]
+    fn leave_policy_defaults_and_errors() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.default_allowance, Days::whole(25));
+        assert_eq!(
+            s.leave_policy,
+            Policy { leave_year: LeaveYear::default(), carry_cap: Days::whole(5), carry_months: 3 }
+        );
+        let s = settings(&[
+            ("HOLIDAYS_DEFAULT_ALLOWANCE", "27.5"),
+            ("HOLIDAYS_LEAVE_YEAR_START", "4"),
+            ("HOLIDAYS_CARRY_OVER_CAP", "0"),
+            ("HOLIDAYS_CARRY_OVER_MONTHS", "12"),
+        ])
+        .unwrap();
+        assert_eq!(s.default_allowance, Days::halves(55));
+        assert_eq!(s.leave_policy.leave_year, LeaveYear::starting_in(4).unwrap());
+        assert_eq!((s.leave_policy.carry_cap, s.leave_policy.carry_months), (Days::ZERO, 12));
+        for (variable, value) in [
+            ("HOLIDAYS_DEFAULT_ALLOWANCE", "25.25"),
+            ("HOLIDAYS_DEFAULT_ALLOWANCE", "-1"),
+            ("HOLIDAYS_LEAVE_YEAR_START", "13"),
+            ("HOLIDAYS_CARRY_OVER_CAP", "lots"),
+            ("HOLIDAYS_CARRY_OVER_MONTHS", "13"),
+        ] {
+            assert_eq!(settings(&[(variable, value)]).unwrap_err().variable, variable, "{value}");
+        }
     }
 }

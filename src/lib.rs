@@ -25,7 +25,7 @@ pub fn build(settings: Settings) -> Result<Rocket<Build>, String> {
     let db = db::Db::open(&settings)?;
     let now = domain::Now::in_zone(&settings.timezone);
     if settings.demo_data
-        && db.run_blocking(|conn| demo::load_if_empty(conn, now)).map_err(|e| {
+        && db.run_blocking(|conn| demo::load_if_empty(conn, &settings, now)).map_err(|e| {
             e.log();
             format!("cannot load the demo data: {}", e.message())
         })?

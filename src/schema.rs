@@ -14,6 +14,10 @@ diesel::table! {
         created_at -> Timestamp,
         decided_by -> Nullable<Text>,
         decided_at -> Nullable<Timestamp>,
+        leave_type_id -> Integer,
+        start_part -> Text,
+        end_part -> Text,
+        days -> Nullable<Double>,
     }
 }
 
@@ -22,6 +26,11 @@ diesel::table! {
         email -> Text,
         display_name -> Text,
         manager_email -> Nullable<Text>,
+        location -> Nullable<Text>,
+        working_week -> Text,
+        timezone -> Nullable<Text>,
+        allowance_days -> Nullable<Double>,
+        start_date -> Nullable<Date>,
     }
 }
 
@@ -36,5 +45,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    leave_types (leave_type_id) {
+        leave_type_id -> Integer,
+        name -> Text,
+        colour -> Text,
+        deducted -> Bool,
+        needs_approval -> Bool,
+        private -> Bool,
+        half_days -> Bool,
+        overdraw -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    request_days (request_id, leave_year) {
+        request_id -> Integer,
+        leave_year -> Integer,
+        days -> Double,
+        carry_window_days -> Double,
+    }
+}
+
+diesel::table! {
+    balance_adjustments (adjustment_id) {
+        adjustment_id -> Integer,
+        email -> Text,
+        leave_type_id -> Integer,
+        leave_year -> Integer,
+        days -> Double,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    policy_events (event_id) {
+        event_id -> Integer,
+        actor_email -> Text,
+        action -> Text,
+        subject -> Text,
+        detail -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(request_events -> holiday_requests (request_id));
-diesel::allow_tables_to_appear_in_same_query!(holiday_requests, people, request_events);
+diesel::joinable!(request_days -> holiday_requests (request_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    holiday_requests,
+    people,
+    request_events,
+    leave_types,
+    request_days,
+    balance_adjustments,
+    policy_events
+);

@@ -7,16 +7,20 @@
 //! [`HolidayRequest::page`]).
 
 pub mod directory;
+pub mod leave;
 mod requests;
 
-pub use requests::{RequestInput, cancel, decide, submit};
+pub use requests::{RequestInput, cancel, decide, submit, submit_in};
 
 use crate::config::Settings;
 use crate::db::{Db, DbConnection};
+use crate::domain::balance::Balance;
 use crate::domain::{Absences, Actor, AlsoOff, Email, Now, Ownership, Status, absence::also_off, rules};
 use crate::error::AppError;
-use crate::models::request::{Cursor, Managed, Page, PageQuery, Requesters};
+use crate::models::balance::{LeaveContext, TypeChoice};
+use crate::models::request::{Cursor, Managed, Page, PageQuery, Requesters, TypeLabel};
 use crate::models::{Event, HolidayRequest, Person};
+use leave::{TypeBalance, balance_years, balances_in};
 
 /// The app's state: the database and the settings the rules read.
 pub struct App {
@@ -100,9 +104,13 @@ pub enum View {
 #[derive(Clone, Debug)]
 pub struct Listed {
     pub request: HolidayRequest,
+    pub leave_type: Option<TypeLabel>,
     pub can_decide: bool,
     pub can_cancel: bool,
     pub also_off: AlsoOff,
+    /// The requester's balance of the request's type in the leave year it starts in, this
+    /// request counted, where the list shows it (the queue) and the type is deducted.
+    pub balance_after: Option<Balance>,
 }
 
 pub struct Listing {
@@ -137,13 +145,15 @@ fn listed(viewer: &Viewer, page: Page, now: Now) -> Listing {
 }
 
 fn describe(actor: &Actor, managed: Managed, away: &Absences, now: Now) -> Listed {
-    let Managed { request: r, manager } = managed;
+    let Managed { request: r, manager, leave_type } = managed;
     let owner = Ownership { requester: r.requester_email.as_ref(), manager: manager.as_ref() };
     Listed {
         can_decide: rules::decidable(&r.status) && actor.may_decide(&owner).is_ok(),
         can_cancel: actor.may_cancel(&owner, &r.status, r.start_date, now.today).is_ok(),
         also_off: also_off(owner.requester, owner.manager, &r.status, r.range(), away),
         request: r,
+        leave_type,
+        balance_after: None,
     }
 }
 
@@ -168,21 +178,78 @@ fn visible_one(conn: &mut DbConnection, actor: &Actor, id: i32, now: Now) -> Res
     Ok(describe(actor, managed, &Absences::new(away), now))
 }
 
-/// The start page: the person's own requests.
+/// What the start page shows of the person's leave: the types they can ask for and their
+/// balances this leave year.
+pub struct MyLeave {
+    pub types: Vec<TypeChoice>,
+    pub balances: Vec<TypeBalance>,
+    pub year: i32,
+}
+
+/// The start page: the person's balances, the form, and their own requests.
 pub async fn home(
     app: &App,
     actor: &Actor,
     cursor: Option<Cursor>,
     switcher: bool,
-) -> Result<(Frame, Listing), AppError> {
-    let (actor, now) = (actor.clone(), app.now());
+) -> Result<(Frame, Listing, MyLeave), AppError> {
+    let (actor, now, settings) = (actor.clone(), app.now(), app.settings.clone());
     app.db
         .read(move |conn| {
             let frame = frame(conn, &actor, switcher)?;
             let listing = list_for(conn, &frame.viewer, View::Mine, None, cursor, PAGE_SIZE, 0, now)?;
-            Ok((frame, listing))
+            Ok((frame, listing, my_leave_in(conn, &settings, &actor, now)?))
         })
         .await
+}
+
+fn my_leave_in(conn: &mut DbConnection, settings: &Settings, actor: &Actor, now: Now) -> Result<MyLeave, AppError> {
+    let (years, first_day) = balance_years(settings, now.today);
+    let context = LeaveContext::load(conn, std::slice::from_ref(&actor.email), years, first_day)?;
+    let year = settings.leave_policy.leave_year.of(now.today);
+    let balances = balances_in(settings, &context, &actor.email, year, now.today);
+    Ok(MyLeave { types: context.types, balances, year })
+}
+
+/// The person's leave types and balances alone: what the form needs after a submission.
+pub async fn my_leave(app: &App, actor: &Actor) -> Result<MyLeave, AppError> {
+    let (actor, now, settings) = (actor.clone(), app.now(), app.settings.clone());
+    app.db.read(move |conn| my_leave_in(conn, &settings, &actor, now)).await
+}
+
+/// Fills in each row's balance after it, from one read of the requesters' balances.
+pub(crate) fn with_balances(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    items: &mut [Listed],
+    now: Now,
+) -> Result<(), AppError> {
+    let mut emails: Vec<Email> = items.iter().filter_map(|i| i.request.requester_email.clone()).collect();
+    emails.sort();
+    emails.dedup();
+    if emails.is_empty() {
+        return Ok(());
+    }
+    let (years, first_day) = balance_years(settings, now.today);
+    let context = LeaveContext::load(conn, &emails, years, first_day)?;
+    let leave_year = settings.leave_policy.leave_year;
+    for item in items.iter_mut() {
+        let counts = matches!(item.request.status, Status::Pending | Status::Approved);
+        let (Some(email), true) = (&item.request.requester_email, counts) else { continue };
+        let year = leave_year.of(item.request.start_date);
+        item.balance_after = context
+            .balances(
+                email,
+                item.request.leave_type_id,
+                settings.default_allowance,
+                settings.leave_policy,
+                year..=year,
+                now.today,
+            )
+            .into_iter()
+            .next();
+    }
+    Ok(())
 }
 
 /// Rows per page on the HTML pages.
@@ -223,11 +290,12 @@ pub async fn queue(
     cursor: Option<Cursor>,
     switcher: bool,
 ) -> Result<Queue, AppError> {
-    let (actor, now) = (actor.clone(), app.now());
+    let (actor, now, settings) = (actor.clone(), app.now(), app.settings.clone());
     app.db
         .read(move |conn| {
             let frame = frame(conn, &actor, switcher)?;
-            let listing = list_for(conn, &frame.viewer, View::Queue, status.as_ref(), cursor, PAGE_SIZE, 0, now)?;
+            let mut listing = list_for(conn, &frame.viewer, View::Queue, status.as_ref(), cursor, PAGE_SIZE, 0, now)?;
+            with_balances(conn, &settings, &mut listing.items, now)?;
             let live = cursor.is_none() && matches!(status, None | Some(Status::Pending));
             // The first page starts with the newest pending requests visible to this person, so
             // the live updates start after the first of them; nothing about others' ids leaks.
@@ -245,11 +313,12 @@ pub async fn queue(
 
 /// Pending requests for the queue that arrived after `after`, and the new count.
 pub async fn queue_updates(app: &App, actor: &Actor, after: i32) -> Result<(Vec<Listed>, i64), AppError> {
-    let (actor, now) = (actor.clone(), app.now());
+    let (actor, now, settings) = (actor.clone(), app.now(), app.settings.clone());
     app.db
         .read(move |conn| {
             let viewer = Viewer::resolve(conn, &actor, true)?;
-            let listing = list_for(conn, &viewer, View::Queue, Some(&Status::Pending), None, MAX_PAGE, after, now)?;
+            let mut listing = list_for(conn, &viewer, View::Queue, Some(&Status::Pending), None, MAX_PAGE, after, now)?;
+            with_balances(conn, &settings, &mut listing.items, now)?;
             Ok((listing.items, viewer.waiting))
         })
         .await

@@ -1,22 +1,29 @@
 //! Asking, deciding and cancelling: each a transaction that applies the rules and writes its
 //! audit event with the change.
 
+use super::leave::{Asked, asked, balance_years, check_balance, count_for};
 use super::{App, Listed, visible_one};
+use crate::config::Settings;
 use crate::db::{DbConnection, take_turns};
 use crate::domain::text::optional_text;
-use crate::domain::{Actor, DateRange, Decision, EventAction, Invalid, Ownership, Status};
+use crate::domain::{Actor, Decision, EventAction, Invalid, Now, Ownership, Status};
 use crate::error::AppError;
+use crate::models::balance::LeaveContext;
 use crate::models::event::{Event, NewEvent};
 use crate::models::request::{Managed, NewRequest};
-use crate::models::{HolidayRequest, Person};
+use crate::models::{HolidayRequest, Profile};
 use diesel::result::Error as DieselError;
 
-/// What someone typed to ask for a holiday, before validation.
+/// What someone typed to ask for time off, before validation.
 #[derive(Clone, Debug, Default)]
 pub struct RequestInput {
     pub start_date: String,
     pub end_date: String,
     pub comment: Option<String>,
+    /// A type's name or id; none means Annual leave.
+    pub leave_type: Option<String>,
+    pub start_part: Option<String>,
+    pub end_part: Option<String>,
 }
 
 /// The constraint that keeps one person's pending and approved requests apart on Postgres,
@@ -25,54 +32,86 @@ const NO_OVERLAP: &str = "holiday_requests_no_overlap";
 
 pub async fn submit(app: &App, actor: &Actor, input: &RequestInput) -> Result<Listed, AppError> {
     let now = app.now();
-    let range = DateRange::parse(&input.start_date, &input.end_date)?.within(app.settings.horizon.window(now.today))?;
-    let comment = optional_text("comment", "comment", input.comment.as_deref())?;
-    let actor = actor.clone();
+    // What can be checked without the database is, before a connection is taken.
+    asked(&app.settings, input, now.today)?;
+    optional_text("comment", "comment", input.comment.as_deref())?;
+    let (actor, settings, input) = (actor.clone(), app.settings.clone(), input.clone());
     app.db
         .write(move |conn| {
-            // Two submissions by one person take turns, so each overlap check sees the other's row.
-            take_turns(conn, &format!("holidays-requests-of:{}", actor.email))?;
-            if let Some(clash) = HolidayRequest::first_clash(conn, &actor.email, range)? {
-                return Err(Invalid::new(
-                    "start_date",
-                    format!(
-                        "These dates overlap your {} request #{} ({} to {}).",
-                        clash.status.as_str().to_lowercase(),
-                        clash.request_id,
-                        clash.start_date,
-                        clash.end_date
-                    ),
-                )
-                .into());
-            }
-            let name = Person::find(conn, &actor.email)?.map_or_else(|| actor.email.to_string(), |p| p.display_name);
-            let name: String = name.chars().take(crate::domain::text::MAX_NAME).collect();
-            let new = NewRequest {
-                employee_name: &name,
-                requester_email: &actor.email,
-                range,
-                comment: comment.as_deref(),
-                created_at: now.utc,
-            };
-            let request = HolidayRequest::submit(conn, new).map_err(|e| match e {
-                DieselError::DatabaseError(_, ref info) if info.constraint_name() == Some(NO_OVERLAP) => {
-                    AppError::Invalid(Invalid::new(
-                        "start_date",
-                        "These dates overlap another of your pending or approved requests.",
-                    ))
-                }
-                other => AppError::Database(other),
-            })?;
-            visible_one(conn, &actor, request.request_id, now)
+            let id = submit_in(conn, &settings, &actor, &input, now)?;
+            let mut item = visible_one(conn, &actor, id, now)?;
+            super::with_balances(conn, &settings, std::slice::from_mut(&mut item), now)?;
+            Ok(item)
         })
         .await
+}
+
+/// Makes a request inside the caller's transaction and returns its id: the rules of asking,
+/// in one place for the routes and the demo data.
+pub fn submit_in(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    actor: &Actor,
+    input: &RequestInput,
+    now: Now,
+) -> Result<i32, AppError> {
+    let ask = asked(settings, input, now.today)?;
+    let range = ask.range;
+    let comment = optional_text("comment", "comment", input.comment.as_deref())?;
+    // Two submissions by one person take turns, so each overlap check and each balance check
+    // sees the other's row.
+    take_turns(conn, &format!("holidays-requests-of:{}", actor.email))?;
+    let leave_type = super::leave::active_type(conn, input.leave_type.as_deref())?;
+    let profile = Profile::find(conn, &actor.email)?;
+    let Asked { counted } = count_for(settings, profile.as_ref(), &leave_type, ask)?;
+    if let Some(clash) = HolidayRequest::first_clash(conn, &actor.email, range)? {
+        return Err(Invalid::new(
+            "start_date",
+            format!(
+                "These dates overlap your {} request #{} ({} to {}).",
+                clash.status.as_str().to_lowercase(),
+                clash.request_id,
+                clash.start_date,
+                clash.end_date
+            ),
+        )
+        .into());
+    }
+    if leave_type.deducted {
+        let (years, first_day) = balance_years(settings, now.today);
+        let context = LeaveContext::load(conn, std::slice::from_ref(&actor.email), years, first_day)?;
+        check_balance(settings, &context, &actor.email, &leave_type, &counted, now.today)?;
+    }
+    let name = profile.map_or_else(|| actor.email.to_string(), |p| p.display_name);
+    let name: String = name.chars().take(crate::domain::text::MAX_NAME).collect();
+    let approved_note = format!("{} needs no approval.", leave_type.name);
+    let new = NewRequest {
+        employee_name: &name,
+        requester_email: &actor.email,
+        range,
+        comment: comment.as_deref(),
+        created_at: now.utc,
+        leave_type_id: leave_type.id,
+        start_part: ask.start_part,
+        end_part: ask.end_part,
+        days: counted.days,
+        years: &counted.years,
+        approved_at_once: (!leave_type.needs_approval).then_some(approved_note.as_str()),
+    };
+    let request = HolidayRequest::submit(conn, new).map_err(|e| match e {
+        DieselError::DatabaseError(_, ref info) if info.constraint_name() == Some(NO_OVERLAP) => AppError::Invalid(
+            Invalid::new("start_date", "These dates overlap another of your pending or approved requests."),
+        ),
+        other => AppError::Database(other),
+    })?;
+    Ok(request.request_id)
 }
 
 pub async fn decide(app: &App, actor: &Actor, id: i32, decision: &str, note: Option<&str>) -> Result<Listed, AppError> {
     let decision = Decision::parse(decision)
         .ok_or_else(|| Invalid::new("decision", "The decision must be Approved or Declined."))?;
     let note = optional_text("note", "note", note)?;
-    let (actor, now) = (actor.clone(), app.now());
+    let (actor, now, settings) = (actor.clone(), app.now(), app.settings.clone());
     app.db
         .write(move |conn| {
             let managed = visible_for_change(conn, &actor, id)?;
@@ -92,7 +131,9 @@ pub async fn decide(app: &App, actor: &Actor, id: i32, decision: &str, note: Opt
                 created_at: now.utc,
             };
             Event::record(conn, event)?;
-            visible_one(conn, &actor, id, now)
+            let mut item = visible_one(conn, &actor, id, now)?;
+            super::with_balances(conn, &settings, std::slice::from_mut(&mut item), now)?;
+            Ok(item)
         })
         .await
 }
@@ -101,7 +142,7 @@ pub async fn cancel(app: &App, actor: &Actor, id: i32) -> Result<Listed, AppErro
     let (actor, now) = (actor.clone(), app.now());
     app.db
         .write(move |conn| {
-            let Managed { request, manager } = visible_for_change(conn, &actor, id)?;
+            let Managed { request, manager, .. } = visible_for_change(conn, &actor, id)?;
             let owner = Ownership { requester: request.requester_email.as_ref(), manager: manager.as_ref() };
             if let Err(refusal) = actor.may_cancel(&owner, &request.status, request.start_date, now.today) {
                 return Err(match AppError::from(refusal) {

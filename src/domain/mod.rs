@@ -1,8 +1,12 @@
 //! The rules of leave requests, free of HTTP and SQL so they can be read and tested alone.
 
 pub mod absence;
+pub mod balance;
+pub mod counting;
 pub mod dates;
 pub mod email;
+pub mod holidays;
+pub mod leave;
 pub mod rules;
 pub mod status;
 pub mod text;

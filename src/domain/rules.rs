@@ -36,6 +36,22 @@ impl Actor {
         self.is_admin || self.is(o.requester) || self.is(o.manager)
     }
 
+    /// A person's balances are theirs, their manager's and the admins' to see.
+    pub fn may_see_balances(&self, person: &Email, their_manager: Option<&Email>) -> Result<(), Refusal> {
+        if self.is_admin || self.email == *person || self.is(their_manager) {
+            return Ok(());
+        }
+        Err(Refusal::Forbidden("Only the person, their manager and admins can see someone's balances.".into()))
+    }
+
+    /// Leave types, people's allowances and workplaces, and adjustments are the admins' to change.
+    pub fn may_run_policy(&self) -> Result<(), Refusal> {
+        if self.is_admin {
+            return Ok(());
+        }
+        Err(Refusal::Forbidden("Only admins can change the leave policy.".into()))
+    }
+
     /// Managers decide their reports' requests; admins decide any, including those whose
     /// requester or manager is unknown; nobody decides their own.
     pub fn may_decide(&self, o: &Ownership) -> Result<(), Refusal> {
@@ -159,5 +175,16 @@ mod tests {
         for s in [Status::Approved, Status::Declined, Status::Cancelled, Status::Other("pending?".into())] {
             assert!(!decidable(&s), "{s}");
         }
+    }
+
+    #[test]
+    fn balances_and_policy_are_guarded() {
+        let (ann, boss) = (e("ann@x.com"), e("boss@x.com"));
+        assert!(actor("ann@x.com", false).may_see_balances(&ann, Some(&boss)).is_ok(), "their own");
+        assert!(actor("boss@x.com", false).may_see_balances(&ann, Some(&boss)).is_ok(), "their manager");
+        assert!(actor("bob@x.com", false).may_see_balances(&ann, Some(&boss)).is_err(), "a colleague");
+        assert!(actor("bob@x.com", true).may_see_balances(&ann, None).is_ok(), "an admin");
+        assert!(actor("boss@x.com", false).may_run_policy().is_err());
+        assert!(actor("bob@x.com", true).may_run_policy().is_ok());
     }
 }

@@ -1,10 +1,13 @@
 //! Rows and the queries that return them, one module per table.
 
+pub mod balance;
 pub mod event;
+pub mod leave_type;
 pub mod person;
+pub mod policy_event;
 pub mod request;
 mod sql;
 
 pub use event::Event;
-pub use person::Person;
+pub use person::{Person, Profile};
 pub use request::HolidayRequest;

@@ -5,6 +5,7 @@ use crate::db::statement::{Param, Statement};
 use crate::domain::Email;
 use crate::schema::people;
 use crate::statement;
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use std::collections::HashMap;
@@ -15,6 +16,38 @@ pub struct Person {
     pub email: Email,
     pub display_name: String,
     pub manager_email: Option<Email>,
+}
+
+/// A person's whole entry: who they are and where and how they work.
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Clone, Debug, PartialEq)]
+#[diesel(table_name = people, treat_none_as_null = true)]
+pub struct Profile {
+    pub email: Email,
+    pub display_name: String,
+    pub manager_email: Option<Email>,
+    /// A location code the public holidays know (`GB-ENG`); `None`: no public holidays.
+    pub location: Option<String>,
+    /// As `WorkingWeek` writes it (`Mon-Fri`).
+    pub working_week: String,
+    pub timezone: Option<String>,
+    /// `None`: the company's default.
+    pub allowance_days: Option<f64>,
+    pub start_date: Option<NaiveDate>,
+}
+
+impl Profile {
+    pub fn find(conn: &mut DbConnection, email: &Email) -> QueryResult<Option<Profile>> {
+        people::table.find(email).select(Profile::as_select()).first(conn).optional()
+    }
+
+    /// Adds the person, or replaces everything about them; call it in a write transaction.
+    pub fn save(conn: &mut DbConnection, profile: &Profile) -> QueryResult<()> {
+        let changed = diesel::update(people::table.find(&profile.email)).set(profile).execute(conn)?;
+        if changed == 0 {
+            diesel::insert_into(people::table).values(profile).execute(conn)?;
+        }
+        Ok(())
+    }
 }
 
 /// Whoever is asking, as the directory knows them, and how many requests wait for them.

@@ -2,13 +2,15 @@
 
 use crate::db::DbConnection;
 use crate::db::statement::{Param, Statement};
+use crate::domain::counting::YearShare;
+use crate::domain::leave::{Days, EndPart, StartPart};
 use crate::domain::{Absence, DateRange, Email, EventAction, Status};
 use crate::models::event::{Event, NewEvent};
-use crate::schema::{holiday_requests as hr, people};
+use crate::schema::{holiday_requests as hr, people, request_days};
 use crate::statement;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Date, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Bool, Date, Double, Integer, Nullable, Text, Timestamp};
 
 #[derive(Queryable, Selectable, Clone, Debug, PartialEq)]
 #[diesel(table_name = hr)]
@@ -26,15 +28,35 @@ pub struct HolidayRequest {
     pub created_at: NaiveDateTime,
     pub decided_by: Option<Email>,
     pub decided_at: Option<NaiveDateTime>,
+    pub leave_type_id: i32,
+    pub start_part: StartPart,
+    pub end_part: EndPart,
+    /// As counted when the request was made; `None` on rows other tools wrote.
+    pub days: Option<f64>,
 }
 
-/// A request being made; it starts pending.
+/// A request being made: pending, or approved at once when its type needs no approval.
 pub struct NewRequest<'a> {
     pub employee_name: &'a str,
     pub requester_email: &'a Email,
     pub range: DateRange,
     pub comment: Option<&'a str>,
     pub created_at: NaiveDateTime,
+    pub leave_type_id: i32,
+    pub start_part: StartPart,
+    pub end_part: EndPart,
+    pub days: Days,
+    pub years: &'a [YearShare],
+    /// Approved as it is made, with this note on its "Approved" event.
+    pub approved_at_once: Option<&'a str>,
+}
+
+/// What a list shows of a request's type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeLabel {
+    pub name: String,
+    pub colour: String,
+    pub private: bool,
 }
 
 /// Whose requests a list covers, resolved once per request.
@@ -87,6 +109,8 @@ pub struct PageQuery<'a> {
 pub struct Managed {
     pub request: HolidayRequest,
     pub manager: Option<Email>,
+    /// Its type, where a list shows it.
+    pub leave_type: Option<TypeLabel>,
 }
 
 /// One page: its requests in order, the cursor to the next, and the absences of the teams
@@ -131,9 +155,12 @@ macro_rules! pg_page_tail {
           AND h2.end_date >= w.lo AND h2.end_date <= w.hi + 366 AND h2.start_date <= w.hi OFFSET 0) a
 )
 SELECT run, request_id, employee_name, start_date, end_date, status, manager_note, requester_email,
-       comment, created_at, decided_by, decided_at, manager_email FROM page
+       comment, created_at, decided_by, decided_at, manager_email, page.leave_type_id, start_part, end_part, days,
+       t.name, t.colour, t.private
+FROM page LEFT JOIN leave_types t ON t.leave_type_id = page.leave_type_id
 UNION ALL
-SELECT 2, request_id, display_name, start_date, end_date, status, NULL, email, NULL, NULL, NULL, NULL, manager_email
+SELECT 2, request_id, display_name, start_date, end_date, status, NULL, email, NULL, NULL, NULL, NULL, manager_email,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM away
 ORDER BY 1, 2 DESC"
     };
@@ -159,9 +186,12 @@ macro_rules! sqlite_page_tail {
       AND a.end_date >= w.lo AND a.end_date <= date(w.hi, '+366 days') AND a.start_date <= w.hi
 )
 SELECT run, request_id, employee_name, start_date, end_date, status, manager_note, requester_email,
-       comment, created_at, decided_by, decided_at, manager_email FROM page
+       comment, created_at, decided_by, decided_at, manager_email, page.leave_type_id, start_part, end_part, days,
+       t.name, t.colour, t.private
+FROM page LEFT JOIN leave_types t ON t.leave_type_id = page.leave_type_id
 UNION ALL
-SELECT 2, request_id, display_name, start_date, end_date, status, NULL, email, NULL, NULL, NULL, NULL, manager_email
+SELECT 2, request_id, display_name, start_date, end_date, status, NULL, email, NULL, NULL, NULL, NULL, manager_email,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM away
 ORDER BY 1, 2 DESC"
     };
@@ -282,6 +312,13 @@ type PageColumns = (
     Nullable<Text>,
     Nullable<Timestamp>,
     Nullable<Text>,
+    Nullable<Integer>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Double>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Bool>,
 );
 
 /// A row of the page statement: a request of the page (run 0 or 1) or a colleague's absence
@@ -301,6 +338,13 @@ struct PageRow {
     decided_by: Option<Email>,
     decided_at: Option<NaiveDateTime>,
     manager_email: Option<Email>,
+    leave_type_id: Option<i32>,
+    start_part: Option<StartPart>,
+    end_part: Option<EndPart>,
+    days: Option<f64>,
+    type_name: Option<String>,
+    type_colour: Option<String>,
+    type_private: Option<bool>,
 }
 
 const AWAY: i32 = 2;
@@ -308,6 +352,15 @@ const AWAY: i32 = 2;
 impl HolidayRequest {
     pub fn range(&self) -> DateRange {
         DateRange { start: self.start_date, end: self.end_date }
+    }
+
+    /// The days it takes: as counted when it was made, or, for rows other tools wrote, its
+    /// Monday-to-Friday days.
+    pub fn days(&self) -> Days {
+        match self.days {
+            Some(days) => Days::from_stored(days),
+            None => Days::whole(i32::try_from(self.range().working_days()).unwrap_or(i32::MAX / 2)),
+        }
     }
 
     /// A request and its requester's manager, for deciding and cancelling.
@@ -318,38 +371,58 @@ impl HolidayRequest {
             .select((HolidayRequest::as_select(), people::manager_email.nullable()))
             .first::<(HolidayRequest, Option<Email>)>(conn)
             .optional()
-            .map(|found| found.map(|(request, manager)| Managed { request, manager }))
+            .map(|found| found.map(|(request, manager)| Managed { request, manager, leave_type: None }))
     }
 
     pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<HolidayRequest>> {
         hr::table.find(id).select(HolidayRequest::as_select()).first(conn).optional()
     }
 
-    /// Records a new pending request and its "Submitted" event; call it inside a transaction so
-    /// that neither is written without the other.
+    /// Records a new request, its days per leave year and its events; call it inside a
+    /// transaction so that none is written without the others.
     pub fn submit(conn: &mut DbConnection, new: NewRequest) -> QueryResult<HolidayRequest> {
+        let approved = new.approved_at_once.is_some();
         let request: HolidayRequest = diesel::insert_into(hr::table)
             .values((
                 hr::employee_name.eq(new.employee_name),
                 hr::requester_email.eq(new.requester_email),
                 hr::start_date.eq(new.range.start),
                 hr::end_date.eq(new.range.end),
-                hr::status.eq(Status::Pending),
+                hr::status.eq(if approved { Status::Approved } else { Status::Pending }),
                 hr::comment.eq(new.comment),
                 hr::created_at.eq(new.created_at),
+                hr::decided_by.eq(approved.then_some(new.requester_email)),
+                hr::decided_at.eq(approved.then_some(new.created_at)),
+                hr::leave_type_id.eq(new.leave_type_id),
+                hr::start_part.eq(new.start_part),
+                hr::end_part.eq(new.end_part),
+                hr::days.eq(new.days.as_f64()),
             ))
             .returning(hr::all_columns)
             .get_result(conn)?;
-        Event::record(
-            conn,
-            NewEvent {
-                request_id: request.request_id,
-                actor_email: new.requester_email,
-                action: EventAction::Submitted,
-                note: new.comment,
-                created_at: new.created_at,
-            },
-        )?;
+        // One or two rows (a request across the start of a leave year): a statement each keeps
+        // the insert the same on every backend.
+        for share in new.years {
+            diesel::insert_into(request_days::table)
+                .values((
+                    request_days::request_id.eq(request.request_id),
+                    request_days::leave_year.eq(share.year),
+                    request_days::days.eq(share.days.as_f64()),
+                    request_days::carry_window_days.eq(share.in_carry_window.as_f64()),
+                ))
+                .execute(conn)?;
+        }
+        let event = |action, note| NewEvent {
+            request_id: request.request_id,
+            actor_email: new.requester_email,
+            action,
+            note,
+            created_at: new.created_at,
+        };
+        Event::record(conn, event(EventAction::Submitted, new.comment))?;
+        if let Some(note) = new.approved_at_once {
+            Event::record(conn, event(EventAction::Approved, Some(note)))?;
+        }
         Ok(request)
     }
 
@@ -529,8 +602,15 @@ impl Page {
                 continue;
             }
             last_run = row.run;
+            let leave_type = match (row.type_name, row.type_colour) {
+                (Some(name), Some(colour)) => {
+                    Some(TypeLabel { name, colour, private: row.type_private.unwrap_or(false) })
+                }
+                _ => None,
+            };
             page.rows.push(Managed {
                 manager: row.manager_email,
+                leave_type,
                 request: HolidayRequest {
                     request_id: row.request_id,
                     employee_name: row.employee_name,
@@ -543,6 +623,10 @@ impl Page {
                     created_at: row.created_at.unwrap_or_default(),
                     decided_by: row.decided_by,
                     decided_at: row.decided_at,
+                    leave_type_id: row.leave_type_id.unwrap_or(crate::domain::leave::ANNUAL_LEAVE),
+                    start_part: row.start_part.unwrap_or_default(),
+                    end_part: row.end_part.unwrap_or_default(),
+                    days: row.days,
                 },
             });
         }

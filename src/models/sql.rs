@@ -1,6 +1,7 @@
 //! How the domain's vocabulary is stored: statuses, event actions and emails are text, on every
 //! backend (these impls are generic, so they also cover the multi-backend connection).
 
+use crate::domain::leave::{EndPart, StartPart};
 use crate::domain::{Email, EventAction, Status};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
@@ -32,3 +33,5 @@ macro_rules! stored_as_text {
 stored_as_text!(Status, Status::from_stored, Status::as_str);
 stored_as_text!(EventAction, EventAction::from_stored, EventAction::as_str);
 stored_as_text!(Email, Email::from_stored, Email::as_str);
+stored_as_text!(StartPart, |s: String| StartPart::from_stored(&s), |p: &StartPart| p.as_str());
+stored_as_text!(EndPart, |s: String| EndPart::from_stored(&s), |p: &EndPart| p.as_str());

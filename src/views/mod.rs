@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod layout;
+pub mod leave;
 pub mod pages;
 pub mod requests;
 
@@ -19,6 +20,8 @@ pub mod ids {
     pub const QUEUE_EMPTY: &str = "queue-empty";
     pub const QUEUE_POLLER: &str = "queue-poller";
     pub const PENDING_COUNT: &str = "pending-count";
+    pub const MY_BALANCES: &str = "my-balances";
+    pub const REQUEST_PREVIEW: &str = "request-preview";
 
     pub fn request_row(id: i32) -> String {
         format!("request-{id}")

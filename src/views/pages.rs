@@ -2,15 +2,16 @@
 
 use super::ids;
 use super::layout::{Section, Tone, alert, page, pending_count};
+use super::leave::balances_card;
 use super::requests::{self as rv, request_form};
-use crate::actions::{Frame, Listed, Listing, Queue, RequestInput};
+use crate::actions::{Frame, Listed, Listing, MyLeave, Queue, RequestInput};
 use crate::domain::Status;
 use crate::error::AppError;
 use crate::models::Event;
 use maud::{Markup, html};
 
 /// The start page: the request form and the person's own requests.
-pub fn home(frame: &Frame, flash: Option<Markup>, form: Markup, listing: &Listing) -> Markup {
+pub fn home(frame: &Frame, flash: Option<Markup>, form: Markup, listing: &Listing, leave: &MyLeave) -> Markup {
     page(
         "My requests",
         Some(frame),
@@ -18,6 +19,7 @@ pub fn home(frame: &Frame, flash: Option<Markup>, form: Markup, listing: &Listin
         flash,
         html! {
             h1 { "My holidays" }
+            (balances_card(leave, false))
             section .card aria-labelledby="ask-heading" {
                 h2 #ask-heading { "Ask for time off" }
                 (form)
@@ -32,9 +34,10 @@ pub fn home(frame: &Frame, flash: Option<Markup>, form: Markup, listing: &Listin
 
 /// The answer to an htmx submission: a fresh form with the confirmation, the new row at the top
 /// of the list, and the "nothing yet" line gone.
-pub fn submitted(item: &Listed, message: &str) -> Markup {
+pub fn submitted(item: &Listed, message: &str, leave: &MyLeave) -> Markup {
     html! {
-        (request_form(&RequestInput::default(), None, Some(message)))
+        (request_form(&RequestInput::default(), &leave.types, None, Some(message)))
+        (balances_card(leave, true))
         // Table parts come in a template: parsed bare after the form, the HTML parser would
         // drop the tbody and row tags.
         template { tbody hx-swap-oob=(format!("afterbegin:{}", ids::selector(ids::MY_REQUESTS))) { (rv::my_row(item, None)) } }
@@ -43,8 +46,8 @@ pub fn submitted(item: &Listed, message: &str) -> Markup {
 }
 
 /// The form again with what was typed and the error beside its field.
-pub fn refused_form(input: &RequestInput, error: &AppError) -> Markup {
-    request_form(input, Some(error), None)
+pub fn refused_form(input: &RequestInput, leave: &MyLeave, error: &AppError) -> Markup {
+    request_form(input, &leave.types, Some(error), None)
 }
 
 /// The team queue.

@@ -1,10 +1,12 @@
 //! Request components: the badge, the forms, a row in each list, the details.
 
 use super::layout::{Tone, focused_alert};
+use super::leave::{self as lv, leave_fields, preview_slot};
 use super::{date, ids, timestamp};
 use crate::actions::{Listed, RequestInput};
 use crate::domain::{AlsoOff, Status};
 use crate::error::AppError;
+use crate::models::balance::TypeChoice;
 use crate::models::request::Cursor;
 use crate::models::{Event, HolidayRequest};
 use maud::{Markup, html};
@@ -52,12 +54,18 @@ pub fn badge(status: &Status) -> Markup {
     html! { span class=(class) { span aria-hidden="true" { (symbol) " " } (status.as_str()) } }
 }
 
-fn dates(r: &HolidayRequest) -> Markup {
-    let days = r.range().working_days();
+/// The dates, with the parts of days, the type and the days it takes.
+fn dates(item: &Listed) -> Markup {
+    let r = &item.request;
     html! {
-        span .nowrap { (date(r.start_date)) } " – " span .nowrap { (date(r.end_date)) }
+        span .nowrap { (date(r.start_date)) @if r.start_part.as_str() == "afternoon" { " (afternoon)" } }
+        " – "
+        span .nowrap { (date(r.end_date)) @if r.end_part.as_str() == "morning" { " (morning)" } }
         br;
-        small .muted { (days) " working " @if days == 1 { "day" } @else { "days" } }
+        small .muted {
+            @if let Some(t) = &item.leave_type { (t.name) " · " }
+            (lv::days(r.days()))
+        }
     }
 }
 
@@ -80,9 +88,17 @@ fn message_cell(message: Option<&(Tone, String)>) -> Markup {
 
 /// The form to ask for time off. `error` puts its message beside the field it concerns;
 /// `input` keeps what was typed.
-pub fn request_form(input: &RequestInput, error: Option<&AppError>, done: Option<&str>) -> Markup {
+pub fn request_form(
+    input: &RequestInput,
+    types: &[TypeChoice],
+    error: Option<&AppError>,
+    done: Option<&str>,
+) -> Markup {
     let field_error = |field: &str| error.filter(|e| e.field() == Some(field)).map(AppError::message);
-    let general = error.filter(|e| !matches!(e.field(), Some("start_date" | "end_date" | "comment")));
+    let owned_error = |field: &str| field_error(field).map(str::to_owned);
+    let general = error.filter(|e| {
+        !matches!(e.field(), Some("start_date" | "end_date" | "comment" | "leave_type" | "start_part" | "end_part"))
+    });
     let field = |name: &'static str, label: &str, kind: &str, value: &str| {
         let err = field_error(name);
         let err_id = format!("{name}-error");
@@ -103,6 +119,7 @@ pub fn request_form(input: &RequestInput, error: Option<&AppError>, done: Option
             @if let Some(e) = general { (focused_alert(Tone::Error, e.message())) }
             (field("start_date", "First day off", "date", &input.start_date))
             (field("end_date", "Last day off", "date", &input.end_date))
+            (leave_fields(input, types, &owned_error))
             div .field {
                 label for="comment" { "Comment for your manager (optional)" }
                 textarea #comment name="comment" rows="2" maxlength="1000"
@@ -112,6 +129,7 @@ pub fn request_form(input: &RequestInput, error: Option<&AppError>, done: Option
                 }
                 @if let Some(m) = comment_error { p .field-error #comment-error { "⚠ " (m) } }
             }
+            (preview_slot(None))
             div .form-actions { button type="submit" .primary { "Ask for these days" } }
         }
     }
@@ -172,7 +190,7 @@ pub fn my_row(item: &Listed, message: Option<&(Tone, String)>) -> Markup {
     html! {
         tr #(ids::request_row(r.request_id)) .request-row .just-changed[message.is_some()] {
             td { (request_link(r.request_id)) }
-            td { (dates(r)) }
+            td { (dates(item)) }
             td { (badge(&r.status)) }
             td { (r.manager_note.as_deref().unwrap_or("")) }
             td {
@@ -210,7 +228,10 @@ pub fn queue_row(item: &Listed, message: Option<&(Tone, String)>, kept_note: Opt
             td { (request_link(id)) }
             td { (r.employee_name) @if let Some(e) = &r.requester_email { br; small .muted { (e) } } }
             td {
-                (dates(r))
+                (dates(item))
+                @if let Some(b) = &item.balance_after {
+                    p .balance-after { "Left after it: " (lv::left(b)) }
+                }
                 @if item.also_off.total > 0 {
                     p .also-off { "Also off: " (also_off_text(&item.also_off)) }
                 }
@@ -298,7 +319,7 @@ pub fn details(item: &Listed, events: &[Event]) -> Markup {
         section .card {
             dl .facts {
                 dt { "Employee" } dd { (r.employee_name) @if let Some(e) = &r.requester_email { " (" (e) ")" } }
-                dt { "Dates" } dd { (dates(r)) }
+                dt { "Dates" } dd { (dates(item)) }
                 @if item.also_off.total > 0 { dt { "Also off" } dd { (also_off_text(&item.also_off)) } }
                 dt { "Comment" } dd { (r.comment.as_deref().unwrap_or("—")) }
                 dt { "Manager's note" } dd { (r.manager_note.as_deref().unwrap_or("—")) }

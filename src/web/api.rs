@@ -2,8 +2,11 @@
 //! Errors are `{"error": "<sentence>"}` with the matching status code.
 
 use super::guards::{CurrentUser, JsonBody, SameOrigin};
+use crate::actions::leave::{AdjustmentInput, PersonInput, TypeBalance, TypeInput};
 use crate::actions::{self, App, Listed, RequestInput};
-use crate::domain::{Email, EventAction, Status};
+use crate::domain::holidays::PublicHoliday;
+use crate::domain::leave::{Days, LeaveType, WorkingWeek};
+use crate::domain::{Email, EventAction, Invalid, Status};
 use crate::error::{AppError, ErrorBody};
 use crate::models::Event;
 use crate::models::request::Cursor;
@@ -12,11 +15,25 @@ use rocket::http::Status as HttpStatus;
 use rocket::response::status::Created;
 use rocket::response::{self, Responder};
 use rocket::serde::json::Json;
-use rocket::{Request, Route, State, get, post, routes};
-use serde::{Deserialize, Serialize};
+use rocket::{Request, Route, State, get, patch, post, put, routes};
+use serde::{Deserialize, Deserializer, Serialize};
 
 pub fn routes() -> Vec<Route> {
-    routes![me, list, get_one, create, decide, cancel]
+    routes![
+        me,
+        list,
+        get_one,
+        create,
+        decide,
+        cancel,
+        leave_types,
+        create_leave_type,
+        update_leave_type,
+        balances,
+        public_holidays,
+        update_person,
+        adjust
+    ]
 }
 
 pub fn health_routes() -> Vec<Route> {
@@ -134,6 +151,12 @@ pub struct RequestJson {
     #[serde(serialize_with = "iso::date")]
     pub end_date: chrono::NaiveDate,
     pub working_days: i64,
+    /// The type's name, or null for a type since removed from the database by hand.
+    pub leave_type: Option<String>,
+    pub start_part: &'static str,
+    pub end_part: &'static str,
+    /// What the request takes, in steps of 0.5.
+    pub days: f64,
     pub status: Status,
     pub comment: Option<String>,
     pub manager_note: Option<String>,
@@ -157,6 +180,10 @@ impl From<Listed> for RequestJson {
         RequestJson {
             id: r.request_id,
             working_days: r.range().working_days(),
+            leave_type: item.leave_type.map(|t| t.name),
+            start_part: r.start_part.as_str(),
+            end_part: r.end_part.as_str(),
+            days: r.days().as_f64(),
             employee_name: r.employee_name,
             requester_email: r.requester_email,
             start_date: r.start_date,
@@ -275,12 +302,32 @@ async fn get_one(user: CurrentUser, app: &State<App>, id: i32) -> ApiResult<Requ
     Ok(Answer(RequestWithEvents { request: item.into(), events: events.into_iter().map(EventJson::from).collect() }))
 }
 
+/// A leave type named by its name or its id.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NameOrId {
+    Name(String),
+    Id(i64),
+}
+
+impl NameOrId {
+    fn text(self) -> String {
+        match self {
+            NameOrId::Name(name) => name,
+            NameOrId::Id(id) => id.to_string(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NewRequestBody {
     start_date: String,
     end_date: String,
     comment: Option<String>,
+    leave_type: Option<NameOrId>,
+    start_part: Option<String>,
+    end_part: Option<String>,
 }
 
 #[post("/requests", data = "<body>")]
@@ -291,7 +338,14 @@ async fn create(
     body: Result<JsonBody<NewRequestBody>, AppError>,
 ) -> Result<Created<Answer<RequestJson>>, AppError> {
     let JsonBody(body) = body?;
-    let input = RequestInput { start_date: body.start_date, end_date: body.end_date, comment: body.comment };
+    let input = RequestInput {
+        start_date: body.start_date,
+        end_date: body.end_date,
+        comment: body.comment,
+        leave_type: body.leave_type.map(NameOrId::text),
+        start_part: body.start_part,
+        end_part: body.end_part,
+    };
     let item = actions::submit(app, &user.actor, &input).await?;
     let location = format!("/api/requests/{}", item.request.request_id);
     Ok(Created::new(location).body(Answer(RequestJson::from(item))))
@@ -332,4 +386,322 @@ async fn healthz(app: &State<App>) -> (HttpStatus, Json<HealthJson>) {
             Json(HealthJson { status: "unavailable", error: Some(e.message().to_owned()) }),
         ),
     }
+}
+
+#[derive(Serialize)]
+pub struct LeaveTypeJson {
+    pub id: i32,
+    pub name: String,
+    pub colour: String,
+    pub deducted: bool,
+    pub needs_approval: bool,
+    pub private: bool,
+    pub half_days: bool,
+    pub overdraw: &'static str,
+    pub active: bool,
+}
+
+impl From<LeaveType> for LeaveTypeJson {
+    fn from(t: LeaveType) -> Self {
+        LeaveTypeJson {
+            id: t.id,
+            name: t.name,
+            colour: t.colour,
+            deducted: t.deducted,
+            needs_approval: t.needs_approval,
+            private: t.private,
+            half_days: t.half_days,
+            overdraw: t.overdraw.as_str(),
+            active: t.active,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LeaveTypesJson {
+    pub leave_types: Vec<LeaveTypeJson>,
+}
+
+#[get("/leave-types")]
+async fn leave_types(_user: CurrentUser, app: &State<App>) -> ApiResult<LeaveTypesJson> {
+    let types = actions::leave::leave_types(app).await?;
+    Ok(Answer(LeaveTypesJson { leave_types: types.into_iter().map(LeaveTypeJson::from).collect() }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeaveTypeBody {
+    name: Option<String>,
+    colour: Option<String>,
+    deducted: Option<bool>,
+    needs_approval: Option<bool>,
+    private: Option<bool>,
+    half_days: Option<bool>,
+    overdraw: Option<String>,
+    active: Option<bool>,
+}
+
+impl From<LeaveTypeBody> for TypeInput {
+    fn from(b: LeaveTypeBody) -> Self {
+        TypeInput {
+            name: b.name,
+            colour: b.colour,
+            deducted: b.deducted,
+            needs_approval: b.needs_approval,
+            private: b.private,
+            half_days: b.half_days,
+            overdraw: b.overdraw,
+            active: b.active,
+        }
+    }
+}
+
+#[post("/leave-types", data = "<body>")]
+async fn create_leave_type(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    body: Result<JsonBody<LeaveTypeBody>, AppError>,
+) -> Result<Created<Answer<LeaveTypeJson>>, AppError> {
+    let JsonBody(body) = body?;
+    let created = actions::leave::create_type(app, &user.actor, &body.into()).await?;
+    Ok(Created::new(format!("/api/leave-types/{}", created.id)).body(Answer(created.into())))
+}
+
+#[patch("/leave-types/<id>", data = "<body>")]
+async fn update_leave_type(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    id: i32,
+    body: Result<JsonBody<LeaveTypeBody>, AppError>,
+) -> ApiResult<LeaveTypeJson> {
+    let JsonBody(body) = body?;
+    Ok(Answer(actions::leave::update_type(app, &user.actor, id, &body.into()).await?.into()))
+}
+
+#[derive(Serialize)]
+pub struct BalanceJson {
+    pub email: Email,
+    pub leave_type: String,
+    pub year: i32,
+    pub allowance: f64,
+    pub carried_over: f64,
+    #[serde(serialize_with = "iso::date")]
+    pub carried_expires: chrono::NaiveDate,
+    pub adjustments: f64,
+    pub taken: f64,
+    pub pending: f64,
+    pub available: f64,
+}
+
+impl From<TypeBalance> for BalanceJson {
+    fn from(t: TypeBalance) -> Self {
+        let b = t.balance;
+        BalanceJson {
+            email: t.email,
+            leave_type: t.leave_type,
+            year: b.year,
+            allowance: b.allowance.as_f64(),
+            carried_over: b.carried_over.as_f64(),
+            carried_expires: b.carried_expires,
+            adjustments: b.adjustments.as_f64(),
+            taken: b.taken.as_f64(),
+            pending: b.pending.as_f64(),
+            available: b.available.as_f64(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct BalancesJson {
+    pub balances: Vec<BalanceJson>,
+}
+
+fn year_param(year: Option<&str>) -> Result<Option<i32>, AppError> {
+    year.filter(|y| !y.is_empty())
+        .map(|y| {
+            y.parse::<i32>()
+                .map_err(|_| Invalid::new("year", format!("The year '{y}' must be a year like 2027.")).into())
+        })
+        .transpose()
+}
+
+#[get("/balances?<email>&<year>")]
+async fn balances(
+    user: CurrentUser,
+    app: &State<App>,
+    email: Option<&str>,
+    year: Option<&str>,
+) -> ApiResult<BalancesJson> {
+    let year = year_param(year)?;
+    let found = actions::leave::balances(app, &user.actor, email, year).await?;
+    Ok(Answer(BalancesJson { balances: found.into_iter().map(BalanceJson::from).collect() }))
+}
+
+#[derive(Serialize)]
+pub struct PublicHolidayJson {
+    #[serde(serialize_with = "iso::date")]
+    pub date: chrono::NaiveDate,
+    pub name: String,
+    pub half_day: bool,
+    pub location: String,
+}
+
+#[derive(Serialize)]
+pub struct PublicHolidaysJson {
+    pub public_holidays: Vec<PublicHolidayJson>,
+}
+
+#[get("/public-holidays?<location>&<year>")]
+async fn public_holidays(
+    _user: CurrentUser,
+    app: &State<App>,
+    location: Option<&str>,
+    year: Option<&str>,
+) -> ApiResult<PublicHolidaysJson> {
+    let location = location
+        .filter(|l| !l.trim().is_empty())
+        .ok_or_else(|| Invalid::new("location", "Please give a location, like GB-ENG or DE-BY."))?;
+    let year = year_param(year)?.unwrap_or_else(|| chrono::Datelike::year(&app.now().today));
+    let (location, days) = actions::leave::public_holidays(location, year)?;
+    let public_holidays = days
+        .into_iter()
+        .map(|h: PublicHoliday| PublicHolidayJson {
+            date: h.date,
+            name: h.name.into_owned(),
+            half_day: h.half_day,
+            location: location.code().to_owned(),
+        })
+        .collect();
+    Ok(Answer(PublicHolidaysJson { public_holidays }))
+}
+
+/// Absent: `None`; null: `Some(None)`; a value: `Some(Some(value))`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonBody {
+    display_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    manager_email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    location: Option<Option<String>>,
+    working_week: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "present")]
+    timezone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    allowance_days: Option<Option<serde_json::Value>>,
+    #[serde(default, deserialize_with = "present")]
+    start_date: Option<Option<String>>,
+}
+
+/// A number of days as JSON gives it; anything else is refused naming the field.
+fn days_value(field: &'static str, label: &str, value: &serde_json::Value) -> Result<f64, Invalid> {
+    value.as_f64().filter(|_| value.is_number()).ok_or_else(|| {
+        Invalid::new(field, format!("The {label} must be a number of days in steps of 0.5, like 25 or 12.5."))
+    })
+}
+
+impl PersonBody {
+    fn input(self) -> Result<PersonInput, Invalid> {
+        let working_week = match self.working_week {
+            None => None,
+            Some(serde_json::Value::Array(days)) => {
+                let names: Option<Vec<&str>> = days.iter().map(serde_json::Value::as_str).collect();
+                let names = names.ok_or_else(|| {
+                    Invalid::new("working_week", "The working week must be a list of days, like [\"Mon\", \"Tue\"].")
+                })?;
+                Some(WorkingWeek::from_days(&names)?)
+            }
+            Some(serde_json::Value::String(text)) => Some(WorkingWeek::parse(&text)?),
+            Some(_) => {
+                return Err(Invalid::new(
+                    "working_week",
+                    "The working week must be a list of days, like [\"Mon\", \"Tue\"].",
+                ));
+            }
+        };
+        let allowance_days = match self.allowance_days {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(v)) => Some(Some(days_value("allowance_days", "allowance", &v)?)),
+        };
+        Ok(PersonInput {
+            display_name: self.display_name,
+            manager_email: self.manager_email,
+            location: self.location,
+            working_week,
+            timezone: self.timezone,
+            allowance_days,
+            start_date: self.start_date,
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct PersonJson {
+    pub email: Email,
+    pub display_name: String,
+    pub manager_email: Option<Email>,
+    pub location: Option<String>,
+    pub working_week: Vec<&'static str>,
+    pub timezone: Option<String>,
+    pub allowance_days: Option<f64>,
+    pub start_date: Option<String>,
+}
+
+#[put("/people/<email>", data = "<body>")]
+async fn update_person(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    email: &str,
+    body: Result<JsonBody<PersonBody>, AppError>,
+) -> ApiResult<PersonJson> {
+    let JsonBody(body) = body?;
+    let input = body.input()?;
+    let p = actions::leave::update_person(app, &user.actor, email, &input).await?;
+    Ok(Answer(PersonJson {
+        working_week: WorkingWeek::parse(&p.working_week).unwrap_or_default().days(),
+        email: p.email,
+        display_name: p.display_name,
+        manager_email: p.manager_email,
+        location: p.location,
+        timezone: p.timezone,
+        allowance_days: p.allowance_days.map(|d| Days::from_stored(d).as_f64()),
+        start_date: p.start_date.map(|d| d.to_string()),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdjustmentBody {
+    email: String,
+    leave_type: Option<NameOrId>,
+    year: i32,
+    days: serde_json::Value,
+    reason: String,
+}
+
+#[post("/adjustments", data = "<body>")]
+async fn adjust(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    body: Result<JsonBody<AdjustmentBody>, AppError>,
+) -> Result<Created<Answer<BalanceJson>>, AppError> {
+    let JsonBody(body) = body?;
+    let input = AdjustmentInput {
+        days: days_value("days", "adjustment", &body.days)?,
+        email: body.email,
+        leave_type: body.leave_type.map_or_else(|| "1".to_owned(), NameOrId::text),
+        year: body.year,
+        reason: body.reason,
+    };
+    let balance = actions::leave::adjust(app, &user.actor, &input).await?;
+    Ok(Created::new("/api/balances").body(Answer(balance.into())))
 }

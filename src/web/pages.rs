@@ -19,7 +19,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Responder, Route, State, get, post, routes};
 
 pub fn routes() -> Vec<Route> {
-    routes![home, submit, queue, queue_updates, details, decide, cancel, switch_identity]
+    routes![home, submit, preview, queue, queue_updates, details, decide, cancel, switch_identity]
 }
 
 /// What an HTML route answers when it succeeds.
@@ -70,9 +70,9 @@ async fn home(
     cursor: Option<&str>,
 ) -> PageResult {
     let cursor = parse_cursor(cursor)?;
-    let (frame, listing) = actions::home(app, &user.actor, cursor, user.switcher).await?;
-    let form = request_form(&RequestInput::default(), None, None);
-    ok(views::home(&frame, flash_markup(flash), form, &listing))
+    let (frame, listing, leave) = actions::home(app, &user.actor, cursor, user.switcher).await?;
+    let form = request_form(&RequestInput::default(), &leave.types, None, None);
+    ok(views::home(&frame, flash_markup(flash), form, &listing, &leave))
 }
 
 #[derive(FromForm)]
@@ -82,6 +82,46 @@ struct RequestForm {
     #[field(default = String::new())]
     end_date: String,
     comment: Option<String>,
+    leave_type: Option<String>,
+    start_part: Option<String>,
+    end_part: Option<String>,
+}
+
+impl From<RequestForm> for RequestInput {
+    fn from(f: RequestForm) -> Self {
+        RequestInput {
+            start_date: f.start_date,
+            end_date: f.end_date,
+            comment: f.comment,
+            leave_type: f.leave_type,
+            start_part: f.start_part,
+            end_part: f.end_part,
+        }
+    }
+}
+
+/// The live count under the request form: what the request would take and leave. A request
+/// that cannot be counted as it stands says why, in the same place, with a 200: nothing was
+/// asked for yet.
+#[post("/requests/preview", data = "<form>")]
+async fn preview(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    form: FormBody<RequestForm>,
+) -> PageResult {
+    let FormBody(form) = form;
+    let input = RequestInput::from(form);
+    if input.start_date.trim().is_empty() || input.end_date.trim().is_empty() {
+        return ok(
+            maud::html! { p .preview-text .muted { "Choose the first and last day to see what the request takes." } },
+        );
+    }
+    match actions::leave::preview(app, &user.actor, &input).await {
+        Ok(p) => ok(crate::views::leave::preview(Ok(&p))),
+        Err(e @ AppError::Invalid(_)) => ok(crate::views::leave::preview(Err(&e))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[post("/requests", data = "<form>")]
@@ -93,28 +133,38 @@ async fn submit(
     form: FormBody<RequestForm>,
 ) -> PageResult {
     let FormBody(form) = form;
-    let input = RequestInput { start_date: form.start_date, end_date: form.end_date, comment: form.comment };
+    let input = RequestInput::from(form);
     match actions::submit(app, &user.actor, &input).await {
         Ok(item) => {
             let r = &item.request;
-            let message = format!(
-                "Request #{} is sent: {} working days from {} to {}, waiting for a decision.",
+            let what = item.leave_type.as_ref().map_or("Leave", |t| t.name.as_str());
+            let outcome = if r.status == Status::Approved { "recorded as approved" } else { "waiting for a decision" };
+            let mut message = format!(
+                "Request #{} is sent: {what}, {} from {} to {}, {outcome}.",
                 r.request_id,
-                r.range().working_days(),
+                crate::views::leave::days(r.days()),
                 r.start_date,
                 r.end_date
             );
+            if let Some(b) = &item.balance_after {
+                message.push_str(&format!(" Left after it: {} days.", b.available));
+            }
             if htmx.0 {
-                ok(views::submitted(&item, &message))
+                let leave = actions::my_leave(app, &user.actor).await?;
+                ok(views::submitted(&item, &message, &leave))
             } else {
                 Ok(Reply::Redirect(Flash::success(Redirect::to("/"), message)))
             }
         }
         // A refusal of the input itself comes back in the form, with what was typed.
-        Err(e @ AppError::Invalid(_)) if htmx.0 => Ok(Reply::Html((e.status(), views::refused_form(&input, &e)))),
+        Err(e @ AppError::Invalid(_)) if htmx.0 => {
+            let leave = actions::my_leave(app, &user.actor).await?;
+            Ok(Reply::Html((e.status(), views::refused_form(&input, &leave, &e))))
+        }
         Err(e @ AppError::Invalid(_)) => {
-            let (frame, listing) = actions::home(app, &user.actor, None, user.switcher).await?;
-            Ok(Reply::Html((e.status(), views::home(&frame, None, views::refused_form(&input, &e), &listing))))
+            let (frame, listing, leave) = actions::home(app, &user.actor, None, user.switcher).await?;
+            let form = views::refused_form(&input, &leave, &e);
+            Ok(Reply::Html((e.status(), views::home(&frame, None, form, &listing, &leave))))
         }
         Err(e) => Err(e.into()),
     }

@@ -181,7 +181,10 @@ fn decisions_follow_the_rules(b: Backend) {
     // The pending request the walkthrough gave Dana is Lee's to decide, and the admin's.
     assert_eq!(app.decide(4, MARIA, "Approved", None).0, Status::NotFound);
     assert_eq!(app.decide(4, LEE, "Approved", None).0, Status::Ok);
-    assert_eq!(app.db.count("SELECT count(*) FROM request_events WHERE action IN ('Approved', 'Declined')"), 3);
+    assert_eq!(
+        app.db.count("SELECT count(*) FROM request_events WHERE action IN ('Approved', 'Declined')"),
+        DEMO_DECISIONS + 3
+    );
 }
 
 fn cancelling_follows_the_rules(b: Backend) {
@@ -203,9 +206,10 @@ fn cancelling_follows_the_rules(b: Backend) {
     app.decide(future, MARIA, "Approved", None);
     assert_eq!(cancel(future, JOE).0, Status::Ok, "approved but not yet begun");
 
-    // The walkthrough's row for Joe is in 2025: approved and begun, it stays.
-    assert_eq!(app.decide(1, MARIA, "Approved", None).0, Status::Ok);
-    let (status, body) = cancel(1, JOE);
+    // A request that has begun stays: asked for 2025, approved, then cancelled too late.
+    let begun = app.ask(JOE, "2025-08-04", "2025-08-08");
+    assert_eq!(app.decide(begun, MARIA, "Approved", None).0, Status::Ok);
+    let (status, body) = cancel(begun, JOE);
     assert_eq!(status, Status::Conflict);
     assert!(body["error"].as_str().unwrap().contains("already started"), "{body}");
 
@@ -225,8 +229,8 @@ fn lists_page_with_cursors_pending_first(b: Backend) {
     let app = TestApp::start(b);
     // 25 one-day requests from Joe in 2031 (the demo has 3 more in Maria's team).
     let mut ids = Vec::new();
-    for day in 1..=25 {
-        ids.push(app.ask(JOE, &format!("2031-01-{day:02}"), &format!("2031-01-{day:02}")));
+    for day in weekdays("2031-01-06", 25) {
+        ids.push(app.ask(JOE, &day, &day));
     }
     for id in &ids[..5] {
         app.decide(*id, MARIA, "Declined", None);
@@ -328,7 +332,7 @@ fn me_says_who_the_caller_is(b: Backend) {
 
 fn every_page_size_shows_every_request_once(b: Backend) {
     let app = TestApp::start(b);
-    let ids: Vec<i64> = (1..=8).map(|d| app.ask(JOE, &format!("2038-03-{d:02}"), &format!("2038-03-{d:02}"))).collect();
+    let ids: Vec<i64> = weekdays("2038-03-01", 8).iter().map(|d| app.ask(JOE, d, d)).collect();
     for id in &ids[..3] {
         app.decide(*id, MARIA, "Declined", None);
     }

@@ -32,11 +32,12 @@ fn dates_outside_the_window_are_refused(b: Backend) {
         assert_eq!(body["field"], field);
         assert!(body["error"].as_str().unwrap().contains("too far"), "{body}");
     }
+    // A week some months ahead, after the demo's requests: inside the window.
     let today = Utc::now().date_naive();
-    let soon = (today + Days::new(30)).to_string();
-    let (status, body) = app.post_json("/api/requests", JOE, json!({"start_date": soon, "end_date": soon}));
+    let (soon, week_later) = ((today + Days::new(100)).to_string(), (today + Days::new(106)).to_string());
+    let (status, body) = app.post_json("/api/requests", JOE, json!({"start_date": soon, "end_date": week_later}));
     assert_eq!(status, Status::Created, "{body}");
-    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests"), 5);
+    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests"), DEMO_REQUESTS + 1);
 }
 
 fn dev_mode_answers_only_loopback_names(b: Backend) {
@@ -70,7 +71,11 @@ fn dev_mode_answers_only_loopback_names(b: Backend) {
             .dispatch();
         assert_eq!(res.status(), Status::MisdirectedRequest, "{host}");
     }
-    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests WHERE status = 'Pending'"), 4, "nothing decided");
+    assert_eq!(
+        app.db.count("SELECT count(*) FROM holiday_requests WHERE status = 'Pending'"),
+        DEMO_PENDING,
+        "nothing decided"
+    );
 
     // Behind the proxy the Host is the app's public name, and that is fine.
     let proxied = TestApp::start_with(b, &[("HOLIDAYS_AUTH", "proxy")]);
@@ -125,7 +130,7 @@ fn multipart_bodies_are_refused(b: Backend) {
         assert_eq!(res.status(), Status::UnsupportedMediaType, "{path}");
         assert!(res.into_string().unwrap().contains("application/x-www-form-urlencoded"));
     }
-    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests"), 4);
+    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests"), DEMO_REQUESTS);
     // A plain form over the limit is refused too.
     let reply = app.post_form(
         "/requests",
@@ -198,7 +203,7 @@ fn bidirectional_controls_are_refused(b: Backend) {
     assert_eq!(body["field"], "comment");
     let (status, body) = app.decide(1, MARIA, "Declined", Some("ok \u{2066}x\u{2069}"));
     assert_eq!(status, Status::UnprocessableEntity, "{body}");
-    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests WHERE status = 'Pending'"), 4);
+    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests WHERE status = 'Pending'"), DEMO_PENDING);
 }
 
 fn the_queue_poll_checks_its_status(b: Backend) {

@@ -4,6 +4,7 @@
 mod api;
 mod hardening;
 mod lakebase;
+mod leave;
 mod pages;
 mod resilience;
 pub mod rules;

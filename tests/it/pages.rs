@@ -27,9 +27,9 @@ fn start_page_shows_form_and_own_requests(b: Backend) {
     assert_eq!(status, Status::Ok);
     assert!(html.contains(r#"<label for="start_date">"#), "labelled fields");
     assert!(html.contains(r#"action="/requests""#));
-    assert!(html.contains("request-1"), "Joe's walkthrough row");
+    assert!(html.contains("request-1"), "Joe's demo request");
     assert!(!html.contains("request-2"), "not Suzy's");
-    assert!(html.contains("14 working days"));
+    assert!(html.contains("Annual leave · "), "its type and days");
     assert!(html.contains("Development identity"), "the dev banner");
     assert!(!html.contains("Team queue"), "Joe manages nobody");
     // Every resource is the app's own.
@@ -47,13 +47,13 @@ fn asking_without_javascript_redirects_and_flashes(b: Backend) {
     let reply = app.post_form(
         "/requests",
         JOE,
-        &[("start_date", "2026-12-21"), ("end_date", "2026-12-24"), ("comment", "Xmas")],
+        &[("start_date", "2031-12-22"), ("end_date", "2031-12-24"), ("comment", "Xmas")],
         false,
     );
     assert_eq!(reply.status, Status::SeeOther, "{}", reply.body);
     assert_eq!(reply.headers.get("location").map(String::as_str), Some("/"));
     let (_, html) = app.get_html("/", JOE);
-    assert!(html.contains("is sent: 4 working days"), "the flash message: {html}");
+    assert!(html.contains("is sent: Annual leave, 3 days from 2031-12-22 to 2031-12-24"), "the flash message: {html}");
     assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests WHERE comment = 'Xmas'"), 1);
 }
 
@@ -74,7 +74,7 @@ fn a_bad_range_comes_back_beside_the_field_with_input_kept(b: Backend) {
         assert!(html.contains("Kept &lt;b&gt;text&lt;/b&gt;"), "comment kept, escaped");
         assert_eq!(html.contains("<html"), !htmx, "a fragment for htmx, a page without it");
     }
-    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests"), 4);
+    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests"), DEMO_REQUESTS);
 }
 
 fn asking_with_htmx_swaps_the_form_and_adds_the_row(b: Backend) {
@@ -85,9 +85,12 @@ fn asking_with_htmx_swaps_the_form_and_adds_the_row(b: Backend) {
     assert!(!html.contains("<html"));
     assert!(html.contains(r#"id="request-form""#), "a fresh form");
     assert!(html.contains(r#"value="""#), "emptied");
-    assert!(html.contains("is sent: 5 working days"));
+    assert!(
+        html.contains("is sent: Annual leave, 4 days"),
+        "Thursday 4 June 2026 is Corpus Christi in Bavaria: {html}"
+    );
     assert!(html.contains(r##"hx-swap-oob="afterbegin:#my-requests""##));
-    assert!(html.contains(r#"id="request-5""#), "the new row: {html}");
+    assert!(html.contains(r#"id="request-9""#), "the new row: {html}");
 }
 
 fn queue_lists_pending_first_with_decision_forms(b: Backend) {
@@ -162,7 +165,7 @@ fn a_refused_note_keeps_what_was_typed(b: Backend) {
         "the note is still there to shorten"
     );
     assert!(reply.body.contains("decision-form"), "still decidable");
-    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests WHERE status = 'Pending'"), 4);
+    assert_eq!(app.db.count("SELECT count(*) FROM holiday_requests WHERE status = 'Pending'"), DEMO_PENDING);
 }
 
 fn deciding_without_javascript_redirects_back(b: Backend) {

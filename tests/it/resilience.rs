@@ -98,7 +98,7 @@ fn a_read_on_a_dead_connection_is_read_again_on_a_fresh_one() {
     relay.restore();
     let (status, body) = list();
     assert_eq!(status, Status::Ok, "{body}");
-    assert_eq!(body["requests"].as_array().map(Vec::len), Some(4));
+    assert_eq!(body["requests"].as_array().map(Vec::len), Some(DEMO_REQUESTS as usize));
     // A change is never sent twice: its connection dies with it, and the answer says so.
     relay.cut();
     relay.restore();
@@ -166,8 +166,12 @@ fn database_down_is_503_everywhere_and_the_app_recovers_by_itself() {
     }
     assert_eq!(ask("2040-01-03").0, Status::Created, "the refused request can simply be sent again");
     assert_eq!(db.count("SELECT count(*) FROM holiday_requests WHERE start_date >= '2040-01-01'"), 2);
-    assert_eq!(db.count("SELECT count(*) FROM holiday_requests WHERE status <> 'Pending'"), 0);
-    assert_eq!(db.count("SELECT count(*) FROM request_events"), 4 + 2, "one event per accepted change");
+    assert_eq!(db.count("SELECT count(*) FROM holiday_requests WHERE status <> 'Pending'"), DEMO_REQUESTS - DEMO_PENDING);
+    assert_eq!(
+        db.count("SELECT count(*) FROM request_events"),
+        DEMO_REQUESTS + DEMO_DECISIONS + 2,
+        "one event per accepted change"
+    );
 }
 
 #[test]
@@ -192,6 +196,9 @@ fn a_walkthrough_database_is_adopted_with_its_rows() {
     assert_eq!(rows.len(), 3, "no demo data, the walkthrough's rows: {list}");
     assert_eq!(rows[0]["employee_name"], "Suzy", "pending first, newest first");
     assert_eq!(rows[2]["status"], "Approved");
+    assert_eq!(rows[2]["leave_type"], "Annual leave", "every existing row becomes Annual leave");
+    assert_eq!(rows[2]["days"], 3.0, "Charlie's Friday to Tuesday, counted by the migration");
+    assert_eq!(rows[1]["days"], 14.0, "Joe's 20 days hold 14 weekdays");
     assert!(rows[0]["requester_email"].is_null());
     assert_eq!(rows[0]["can_decide"], true, "admins decide rows with no known requester");
 
@@ -382,7 +389,7 @@ fn the_embedded_default_starts_with_demo_data_in_the_data_folder() {
     .unwrap();
     let client = Client::tracked(quiet_rocket(settings)).expect("rocket");
     let (_, body) = json_of(client.get("/api/requests?status=all").header(identity(ADMIN)).dispatch());
-    assert_eq!(body["requests"].as_array().unwrap().len(), 4);
+    assert_eq!(body["requests"].as_array().unwrap().len(), DEMO_REQUESTS as usize);
     drop(client);
     let _ = std::fs::remove_dir_all(dir);
 }

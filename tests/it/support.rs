@@ -181,6 +181,19 @@ pub const LEE: &str = "lead@example.com";
 pub const DANA: &str = "dana@example.com";
 pub const ADMIN: &str = "admin@example.com";
 
+/// The demo data: 8 requests, 5 of them pending (the 4 in the weeks ahead and Dana's half day),
+/// and 3 decisions recorded (Dana's two holidays approved by Lee, her sick day approved as made).
+pub const DEMO_REQUESTS: i64 = 8;
+pub const DEMO_PENDING: i64 = 5;
+pub const DEMO_DECISIONS: i64 = 3;
+
+/// `n` weekdays from `first` on, as YYYY-MM-DD: one-day requests that each take a working day.
+pub fn weekdays(first: &str, n: usize) -> Vec<String> {
+    use chrono::Datelike;
+    let first = chrono::NaiveDate::parse_from_str(first, "%Y-%m-%d").expect("a date");
+    first.iter_days().filter(|d| d.weekday().number_from_monday() <= 5).take(n).map(|d| d.to_string()).collect()
+}
+
 impl TestApp {
     pub fn start(backend: Backend) -> TestApp {
         TestApp::start_with(backend, &[])

@@ -1,0 +1,13 @@
+DROP TABLE policy_events;
+DROP TABLE balance_adjustments;
+ALTER TABLE people DROP COLUMN start_date;
+ALTER TABLE people DROP COLUMN allowance_days;
+ALTER TABLE people DROP COLUMN timezone;
+ALTER TABLE people DROP COLUMN working_week;
+ALTER TABLE people DROP COLUMN location;
+DROP TABLE request_days;
+ALTER TABLE holiday_requests DROP COLUMN days;
+ALTER TABLE holiday_requests DROP COLUMN end_part;
+ALTER TABLE holiday_requests DROP COLUMN start_part;
+ALTER TABLE holiday_requests DROP COLUMN leave_type_id;
+DROP TABLE leave_types;
