@@ -7,7 +7,8 @@ use crate::db::{DbConnection, take_turns, write_transaction};
 use crate::domain::{Actor, Email, EventAction, Now, Status};
 use crate::error::AppError;
 use crate::models::event::NewEvent;
-use crate::models::{Event, HolidayRequest, Person};
+use crate::domain::leave::WorkingWeek;
+use crate::models::{Event, HolidayRequest, Profile};
 use crate::schema::{holiday_requests, people};
 use chrono::{Datelike, NaiveDate, Weekday};
 use diesel::prelude::*;
@@ -89,14 +90,19 @@ pub fn load_if_empty(conn: &mut DbConnection, settings: &Settings, now: Now) -> 
         }
         let email = |s: &str| Email::parse(s).map_err(|e| AppError::Internal(format!("demo email {s}: {e}")));
         let mut rows = Vec::new();
-        for (address, name, manager, _) in PEOPLE {
-            let manager_email = manager.map(email).transpose()?;
-            rows.push(Person { email: email(address)?, display_name: name.into(), manager_email });
+        for (address, name, manager, location) in PEOPLE {
+            rows.push(Profile {
+                email: email(address)?,
+                display_name: name.into(),
+                manager_email: manager.map(email).transpose()?,
+                location: Some(location.into()),
+                working_week: WorkingWeek::default().to_string(),
+                timezone: None,
+                allowance_days: None,
+                start_date: None,
+            });
         }
-        Person::upsert(conn, &rows)?;
-        for (address, _, _, location) in PEOPLE {
-            diesel::update(people::table.find(email(address)?)).set(people::location.eq(location)).execute(conn)?;
-        }
+        Profile::upsert(conn, &rows)?;
         let leave_year = settings.leave_policy.leave_year;
         let this_year = leave_year.of(now.today);
         for demo in requests() {

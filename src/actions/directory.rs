@@ -2,23 +2,47 @@
 
 use super::App;
 use crate::db::take_turns;
-use crate::domain::Email;
+use crate::domain::holidays::Location;
+use crate::domain::leave::{Days, WorkingWeek};
 use crate::domain::text::display_name;
+use crate::domain::{Email, Zone};
 use crate::error::AppError;
-use crate::models::Person;
+use crate::models::Profile;
+use chrono::NaiveDate;
 
-/// One line of a directory file. `manager` is `None` when the file has no `manager_email`
-/// column, which leaves everyone's manager as it is; an empty cell clears it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One line of a directory file. Each optional column is `None` when the file does not have
+/// it, which leaves that field as it is for everyone; an empty cell clears it (or, for the
+/// working week, sets Monday to Friday).
+#[derive(Clone, Debug, PartialEq)]
 pub struct DirectoryLine {
     pub email: Email,
     pub display_name: String,
     pub manager: Option<Option<Email>>,
+    pub location: Option<Option<String>>,
+    pub working_week: Option<WorkingWeek>,
+    pub timezone: Option<Option<String>>,
+    pub allowance_days: Option<Option<f64>>,
+    pub start_date: Option<Option<NaiveDate>>,
 }
 
-/// Reads a directory CSV: a header naming `email` and `display_name`, and usually
-/// `manager_email`, in any order (other columns are ignored), then one person a line. Errors
-/// name the line of the file where the bad record starts, counting quoted line breaks.
+/// The optional columns' values on one line, checked.
+fn workplace_cell<T>(
+    column: Option<usize>,
+    field: &dyn Fn(usize) -> String,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<Option<T>>, String> {
+    let Some(i) = column else { return Ok(None) };
+    let cell = field(i);
+    if cell.is_empty() {
+        return Ok(Some(None));
+    }
+    parse(&cell).map(|v| Some(Some(v)))
+}
+
+/// Reads a directory CSV: a header naming `email` and `display_name`, and optionally
+/// `manager_email`, `location`, `working_week`, `timezone`, `allowance_days` and `start_date`, in
+/// any order (other columns are ignored), then one person a line. Errors name the line of the
+/// file where the bad record starts, counting quoted line breaks.
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DirectoryLine>, String> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     check_quotes(bytes)?;
@@ -31,6 +55,8 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DirectoryLine>, String> {
     let email_col = column("email").ok_or("the header has no 'email' column")?;
     let name_col = column("display_name").ok_or("the header has no 'display_name' column")?;
     let manager_col = column("manager_email");
+    let (location_col, week_col, zone_col) = (column("location"), column("working_week"), column("timezone"));
+    let (allowance_col, start_col) = (column("allowance_days"), column("start_date"));
 
     let mut lines: Vec<DirectoryLine> = Vec::new();
     // Where each person's line is in `lines`: the last line for a person wins, as it would in a
@@ -60,7 +86,47 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DirectoryLine>, String> {
                 Some(Some(m))
             }
         };
-        let entry = DirectoryLine { email: email.clone(), display_name: name, manager };
+        let owned = |i: usize| field(i).to_owned();
+        let at_line = |message: String| format!("line {}: {message}", line());
+        let location = workplace_cell(location_col, &owned, |l| {
+            Location::parse(l).map(|l| l.code().to_owned()).map_err(|e| e.message)
+        })
+        .map_err(at_line)?;
+        let working_week = workplace_cell(week_col, &owned, |w| WorkingWeek::parse(w).map_err(|e| e.message))
+            .map_err(at_line)?
+            .map(Option::unwrap_or_default);
+        let timezone = workplace_cell(zone_col, &owned, |z| {
+            Zone::named(z)
+                .map(|z| z.name().to_owned())
+                .ok_or_else(|| format!("'{z}' is not an IANA time zone name like Europe/Berlin"))
+        })
+        .map_err(at_line)?;
+        let allowance_days = workplace_cell(allowance_col, &owned, |a| {
+            Days::parse("allowance_days", "allowance", a)
+                .map_err(|e| e.message)
+                .and_then(|d| {
+                    if d.is_negative() || d > Days::whole(366) {
+                        Err("The allowance must be from 0 to 366 days.".to_owned())
+                    } else {
+                        Ok(d.as_f64())
+                    }
+                })
+        })
+        .map_err(at_line)?;
+        let start_date = workplace_cell(start_col, &owned, |d| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("the start date '{d}' must be written YYYY-MM-DD"))
+        })
+        .map_err(at_line)?;
+        let entry = DirectoryLine {
+            email: email.clone(),
+            display_name: name,
+            manager,
+            location,
+            working_week,
+            timezone,
+            allowance_days,
+            start_date,
+        };
         match seen.get(&email) {
             Some(&i) => lines[i] = entry,
             None => {
@@ -162,16 +228,31 @@ pub async fn import(app: &App, lines: Vec<DirectoryLine>) -> Result<ImportSummar
         .write(move |conn| {
             // Two imports at once would each merge with what the other is replacing.
             take_turns(conn, "holidays-directory-import")?;
-            let mut existing = Person::all_by_email(conn)?;
+            let mut existing = Profile::all_by_email(conn)?;
             let mut summary = ImportSummary::default();
             let mut changed = Vec::new();
             for line in lines {
                 let before = existing.remove(&line.email);
-                let manager_email = match line.manager {
-                    Some(manager) => manager,
-                    None => before.as_ref().and_then(|p| p.manager_email.clone()),
+                let kept = before.clone().unwrap_or_else(|| Profile {
+                    email: line.email.clone(),
+                    display_name: String::new(),
+                    manager_email: None,
+                    location: None,
+                    working_week: WorkingWeek::default().to_string(),
+                    timezone: None,
+                    allowance_days: None,
+                    start_date: None,
+                });
+                let person = Profile {
+                    email: line.email,
+                    display_name: line.display_name,
+                    manager_email: line.manager.unwrap_or(kept.manager_email),
+                    location: line.location.unwrap_or(kept.location),
+                    working_week: line.working_week.map_or(kept.working_week, |w| w.to_string()),
+                    timezone: line.timezone.unwrap_or(kept.timezone),
+                    allowance_days: line.allowance_days.unwrap_or(kept.allowance_days),
+                    start_date: line.start_date.unwrap_or(kept.start_date),
                 };
-                let person = Person { email: line.email, display_name: line.display_name, manager_email };
                 match before {
                     Some(before) if before == person => summary.unchanged += 1,
                     Some(_) => {
@@ -184,7 +265,7 @@ pub async fn import(app: &App, lines: Vec<DirectoryLine>) -> Result<ImportSummar
                     }
                 }
             }
-            Person::upsert(conn, &changed)?;
+            Profile::upsert(conn, &changed)?;
             Ok(summary)
         })
         .await
@@ -210,12 +291,22 @@ mod tests {
                 DirectoryLine {
                     email: e("manager@example.com"),
                     display_name: "Maria, the Manager".into(),
-                    manager: Some(None)
+                    manager: Some(None),
+                    location: None,
+                    working_week: None,
+                    timezone: None,
+                    allowance_days: None,
+                    start_date: None,
                 },
                 DirectoryLine {
                     email: e("joe@example.com"),
                     display_name: "Joe \"JJ\" Smith".into(),
-                    manager: Some(Some(e("manager@example.com")))
+                    manager: Some(Some(e("manager@example.com"))),
+                    location: None,
+                    working_week: None,
+                    timezone: None,
+                    allowance_days: None,
+                    start_date: None,
                 },
             ]
         );
@@ -265,6 +356,36 @@ mod tests {
         assert_eq!(parse_csv(csv.as_bytes()).unwrap_err(), "line 5: 'not-an-email' is not an email address");
         let crlf = csv.replace('\n', "\r\n");
         assert_eq!(parse_csv(crlf.as_bytes()).unwrap_err(), "line 5: 'not-an-email' is not an email address");
+    }
+
+    #[test]
+    fn workplace_columns_are_checked_and_absent_ones_keep_values() {
+        let csv = "email,display_name,location,working_week,timezone,allowance_days,start_date\n\
+                   ann@x.com,Ann,gb-eng,Sun-Thu,Europe/London,27.5,2027-07-01\n\
+                   bob@x.com,Bob,,,,,\n";
+        let lines = parse_csv(csv.as_bytes()).unwrap();
+        assert_eq!(lines[0].location, Some(Some("GB-ENG".into())));
+        assert_eq!(lines[0].working_week, Some(WorkingWeek::parse("Sun-Thu").unwrap()));
+        assert_eq!(lines[0].timezone, Some(Some("Europe/London".into())));
+        assert_eq!(lines[0].allowance_days, Some(Some(27.5)));
+        assert_eq!(lines[0].start_date, Some(NaiveDate::from_ymd_opt(2027, 7, 1)));
+        assert_eq!(lines[1].location, Some(None), "an empty cell clears");
+        assert_eq!(lines[1].working_week, Some(WorkingWeek::default()), "an empty week is Monday to Friday");
+        let absent = parse_csv(b"email,display_name\nann@x.com,Ann\n").unwrap();
+        assert_eq!((absent[0].location.clone(), absent[0].allowance_days), (None, None), "no column: keep");
+        for (bad, says) in [
+            ("location\nXX-YY", "not one this app knows"),
+            ("working_week\nFunday", "working week"),
+            ("timezone\nMars/Olympus", "IANA"),
+            ("allowance_days\n12.25", "steps of 0.5"),
+            ("allowance_days\n400", "0 to 366"),
+            ("start_date\n01/07/2027", "YYYY-MM-DD"),
+        ] {
+            let (column, value) = bad.split_once('\n').unwrap();
+            let csv = format!("email,display_name,{column}\nok@x.com,Ok,\nann@x.com,Ann,{value}\n");
+            let err = parse_csv(csv.as_bytes()).unwrap_err();
+            assert!(err.starts_with("line 3: ") && err.contains(says), "{column}: {err}");
+        }
     }
 
     #[test]

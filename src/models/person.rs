@@ -143,23 +143,31 @@ impl Person {
         people::table.order((people::display_name, people::email)).limit(n).select(Person::as_select()).load(conn)
     }
 
+}
+
+impl Profile {
     /// Everyone, keyed by email: what an import compares its file with.
-    pub fn all_by_email(conn: &mut DbConnection) -> QueryResult<HashMap<Email, Person>> {
-        Ok(people::table.select(Person::as_select()).load(conn)?.into_iter().map(|p| (p.email.clone(), p)).collect())
+    pub fn all_by_email(conn: &mut DbConnection) -> QueryResult<HashMap<Email, Profile>> {
+        Ok(people::table.select(Profile::as_select()).load(conn)?.into_iter().map(|p| (p.email.clone(), p)).collect())
     }
 
     /// Adds or replaces people by email: on Postgres many rows a statement, which saves a
     /// round trip per person; SQLite, in process, takes one row a statement.
-    pub fn upsert(conn: &mut DbConnection, rows: &[Person]) -> QueryResult<()> {
+    pub fn upsert(conn: &mut DbConnection, rows: &[Profile]) -> QueryResult<()> {
         use diesel::upsert::excluded;
         let update = (
             people::display_name.eq(excluded(people::display_name)),
             people::manager_email.eq(excluded(people::manager_email)),
+            people::location.eq(excluded(people::location)),
+            people::working_week.eq(excluded(people::working_week)),
+            people::timezone.eq(excluded(people::timezone)),
+            people::allowance_days.eq(excluded(people::allowance_days)),
+            people::start_date.eq(excluded(people::start_date)),
         );
         match conn {
             #[cfg(feature = "postgres")]
             DbConnection::Pg(pg) => {
-                // Well inside Postgres's limit of 65535 bound parameters.
+                // Well inside Postgres's limit of 65535 bound parameters (8 a row).
                 for chunk in rows.chunks(1000) {
                     diesel::insert_into(people::table)
                         .values(chunk)

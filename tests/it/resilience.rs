@@ -325,9 +325,29 @@ fn import_directory_keeps_what_the_file_does_not_say(backend: Backend) {
         "an empty cell clears it"
     );
 
+    // Where and how people work: set by the columns present, kept by those absent.
+    let out = run(
+        "workplace.csv",
+        "email,display_name,location,working_week,allowance_days,start_date\n\
+         ann@corp.example,Ann Smith,de-by,\"Mon,Tue,Wed\",20,2027-04-01\n",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run("again.csv", "email,display_name,timezone\nann@corp.example,Ann Smith,Europe/Berlin\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        db.count(
+            "SELECT count(*) FROM people WHERE email = 'ann@corp.example' AND location = 'DE-BY' \
+             AND working_week = 'Mon-Wed' AND allowance_days = 20 AND timezone = 'Europe/Berlin' \
+             AND start_date = '2027-04-01'"
+        ),
+        1,
+        "each column set once and kept when absent"
+    );
+
     for (name, text, line) in [
         ("quote.csv", "email,display_name\nzed@corp.example,Zed\n\"ab\"c@corp.example,Abc\n", "line 3:"),
         ("open.csv", "email,display_name\nzed@corp.example,\"Zed\nyou@corp.example,You\n", "line 2:"),
+        ("place.csv", "email,display_name,location\nzed@corp.example,Zed,GB\nyou@corp.example,You,XX-YY\n", "line 3:"),
     ] {
         let out = run(name, text);
         assert!(!out.status.success(), "{name}");
