@@ -445,7 +445,7 @@ perf_size() {
                     -D mlo=1 -D mhi="$managers"
                 own_rate=$LAST_RATE
                 pgbench_point pgbench-least "$size" "$ep" "$c" "$schema" "\"rows\": $(rows_of "$schema")," \
-                    "$BENCH_DIR/pgbench/least/$ep.sql" -D nmgr="$managers"
+                    "$BENCH_DIR/pgbench/least/$ep.sql" -D nmgr="$managers" -D first_day="$(($(date -u +%Y) - 2))-01-01"
                 record_ratio "$size" "$ep" "$c" "$app_rate" "$own_rate" "$LAST_RATE"
             done
             ;;

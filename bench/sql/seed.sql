@@ -25,7 +25,7 @@ SELECT (:managers + 7) / 8 AS directors \gset
 SELECT :employees + :managers AS requesters \gset
 
 BEGIN;
-TRUNCATE request_events, holiday_requests, people RESTART IDENTITY;
+TRUNCATE request_events, request_days, balance_adjustments, holiday_requests, people RESTART IDENTITY;
 
 INSERT INTO people (email, display_name, manager_email)
 SELECT 'd' || i || '@bench.example', 'Director ' || i, NULL
@@ -69,6 +69,16 @@ CROSS JOIN LATERAL (
                  random() AS u) base
 ) s;
 SELECT setval(pg_get_serial_sequence('holiday_requests', 'request_id'), :n);
+
+-- What each request takes, as the app stores it (its Monday-to-Friday days: the seeded people
+-- have no location, so no public holidays), and its days per leave year, which balances add up.
+UPDATE holiday_requests SET days =
+    (5 * ((end_date + 1 - DATE '0001-01-01') / 7) + least((end_date + 1 - DATE '0001-01-01') % 7, 5))
+  - (5 * ((start_date - DATE '0001-01-01') / 7) + least((start_date - DATE '0001-01-01') % 7, 5));
+INSERT INTO request_days (request_id, leave_year, days, carry_window_days)
+SELECT request_id, extract(year FROM start_date)::integer, days,
+       CASE WHEN extract(month FROM start_date) <= 3 THEN days ELSE 0 END
+FROM holiday_requests WHERE days > 0;
 
 INSERT INTO request_events (request_id, actor_email, action, note, created_at)
 SELECT request_id, requester_email, 'Submitted', comment, created_at
