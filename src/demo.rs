@@ -4,10 +4,10 @@
 use crate::actions::{RequestInput, submit_in};
 use crate::config::Settings;
 use crate::db::{DbConnection, take_turns, write_transaction};
+use crate::domain::leave::WorkingWeek;
 use crate::domain::{Actor, Email, EventAction, Now, Status};
 use crate::error::AppError;
 use crate::models::event::NewEvent;
-use crate::domain::leave::WorkingWeek;
 use crate::models::{Event, HolidayRequest, Profile};
 use crate::schema::{holiday_requests, people};
 use chrono::{Datelike, NaiveDate, Weekday};

@@ -92,6 +92,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    public_holiday_changes (change_id) {
+        change_id -> Integer,
+        location -> Text,
+        holiday_date -> Date,
+        name -> Text,
+        half_day -> Bool,
+        removed -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(request_events -> holiday_requests (request_id));
 diesel::joinable!(request_days -> holiday_requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -101,5 +114,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     leave_types,
     request_days,
     balance_adjustments,
-    policy_events
+    policy_events,
+    public_holiday_changes
 );

@@ -102,19 +102,18 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<DirectoryLine>, String> {
         })
         .map_err(at_line)?;
         let allowance_days = workplace_cell(allowance_col, &owned, |a| {
-            Days::parse("allowance_days", "allowance", a)
-                .map_err(|e| e.message)
-                .and_then(|d| {
-                    if d.is_negative() || d > Days::whole(366) {
-                        Err("The allowance must be from 0 to 366 days.".to_owned())
-                    } else {
-                        Ok(d.as_f64())
-                    }
-                })
+            Days::parse("allowance_days", "allowance", a).map_err(|e| e.message).and_then(|d| {
+                if d.is_negative() || d > Days::whole(366) {
+                    Err("The allowance must be from 0 to 366 days.".to_owned())
+                } else {
+                    Ok(d.as_f64())
+                }
+            })
         })
         .map_err(at_line)?;
         let start_date = workplace_cell(start_col, &owned, |d| {
-            NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| format!("the start date '{d}' must be written YYYY-MM-DD"))
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| format!("the start date '{d}' must be written YYYY-MM-DD"))
         })
         .map_err(at_line)?;
         let entry = DirectoryLine {

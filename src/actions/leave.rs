@@ -6,15 +6,15 @@ use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::domain::balance::{Balance, overdrawn};
 use crate::domain::counting::{Ask, CountRules, Counted, count};
-use crate::domain::holidays::{self, Location, PublicHoliday};
+use crate::domain::holidays::{self, HolidayChange, Location, PublicHoliday};
 use crate::domain::leave::{self as policy, ANNUAL_LEAVE, Days, EndPart, LeaveType, Overdraw, StartPart, WorkingWeek};
 use crate::domain::text::{display_name, optional_text};
 use crate::domain::{Actor, DateRange, Email, Invalid, Zone};
 use crate::error::AppError;
 use crate::models::balance::{LeaveContext, NewAdjustment, TypeChoice, record_adjustment};
-use crate::models::leave_type;
 use crate::models::policy_event::PolicyEvent;
 use crate::models::{Person, Profile};
+use crate::models::{holiday_change, leave_type};
 use chrono::NaiveDate;
 use serde_json::json;
 use std::ops::RangeInclusive;
@@ -42,12 +42,21 @@ fn workplace(profile: Option<&Profile>) -> (WorkingWeek, Option<Location>) {
     (week, location)
 }
 
-fn public_holidays_in(location: Option<&Location>, range: DateRange) -> Vec<PublicHoliday> {
-    location.map(|l| holidays::built_in(l, range.start, range.end)).unwrap_or_default()
+/// The public holidays where someone works, the company's changes included: one statement.
+fn public_holidays_in(
+    conn: &mut DbConnection,
+    location: Option<&Location>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<PublicHoliday>, AppError> {
+    let built_in = location.map(|l| holidays::built_in(l, from, to)).unwrap_or_default();
+    let changes = holiday_change::affecting(conn, location, from, to)?;
+    Ok(holidays::with_changes(location, built_in, &changes))
 }
 
 /// Counts a request's days for its requester, under its type's rules.
 pub(super) fn count_for(
+    conn: &mut DbConnection,
     settings: &Settings,
     profile: Option<&Profile>,
     leave_type: &LeaveType,
@@ -63,8 +72,32 @@ pub(super) fn count_for(
         leave_year: settings.leave_policy.leave_year,
         carry_months: settings.leave_policy.carry_months,
     };
-    let counted = count(&ask, &rules, &public_holidays_in(location.as_ref(), ask.range))?;
+    let holidays = public_holidays_in(conn, location.as_ref(), ask.range.start, ask.range.end)?;
+    let counted = count(&ask, &rules, &holidays)?;
     Ok(Asked { counted })
+}
+
+/// What the request page says of how a request's days were counted: the requester's working
+/// week and location, and the public holidays in its dates, as they stand today (the days
+/// themselves were counted and stored when the request was made).
+#[derive(Clone, Debug)]
+pub struct HowCounted {
+    pub week: WorkingWeek,
+    pub location: Option<String>,
+    pub holidays: Vec<PublicHoliday>,
+}
+
+pub(super) fn how_counted(
+    conn: &mut DbConnection,
+    requester: Option<&Email>,
+    range: DateRange,
+) -> Result<Option<HowCounted>, AppError> {
+    let Some(email) = requester else { return Ok(None) };
+    let profile = Profile::find(conn, email)?;
+    let (week, location) = workplace(profile.as_ref());
+    let holidays = public_holidays_in(conn, location.as_ref(), range.start, range.end)?;
+    let holidays = holidays.into_iter().filter(|h| week.works_on(chrono::Datelike::weekday(&h.date))).collect();
+    Ok(Some(HowCounted { week, location: location.map(|l| l.code().to_owned()), holidays }))
 }
 
 /// The leave years balances read (those requests may fall in), and the first day of the first.
@@ -162,7 +195,7 @@ pub async fn preview(app: &App, actor: &Actor, input: &RequestInput) -> Result<P
         .read(move |conn| {
             let leave_type = active_type(conn, type_asked.as_deref())?;
             let profile = Profile::find(conn, &actor.email)?;
-            let Asked { counted } = count_for(&settings, profile.as_ref(), &leave_type, ask)?;
+            let Asked { counted } = count_for(conn, &settings, profile.as_ref(), &leave_type, ask)?;
             let left_after = if leave_type.deducted {
                 let (years, first_day) = balance_years(&settings, now.today);
                 let context = LeaveContext::load(conn, std::slice::from_ref(&actor.email), years, first_day)?;
@@ -354,8 +387,8 @@ pub async fn update_type(app: &App, actor: &Actor, id: i32, input: &TypeInput) -
         .await
 }
 
-/// The public holidays of a location in one calendar year.
-pub fn public_holidays(location: &str, year: i32) -> Result<(Location, Vec<PublicHoliday>), AppError> {
+/// The public holidays of a location in one calendar year, the company's changes included.
+pub async fn public_holidays(app: &App, location: &str, year: i32) -> Result<(Location, Vec<PublicHoliday>), AppError> {
     let location = Location::parse(location)?;
     let covered = holidays::years_covered();
     if !covered.contains(&year) {
@@ -368,8 +401,89 @@ pub fn public_holidays(location: &str, year: i32) -> Result<(Location, Vec<Publi
     let (Some(first), Some(last)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) else {
         return Err(Invalid::new("year", "That year has no dates.").into());
     };
-    let days = holidays::built_in(&location, first, last);
-    Ok((location, days))
+    app.db
+        .read(move |conn| {
+            let days = public_holidays_in(conn, Some(&location), first, last)?;
+            Ok((location.clone(), days))
+        })
+        .await
+}
+
+/// A public holiday an admin adds, or removes (`removed`), for everyone or one location.
+#[derive(Clone, Debug, Default)]
+pub struct HolidayInput {
+    /// A location code, or none (or `*`) for everyone.
+    pub location: Option<String>,
+    pub date: String,
+    pub name: Option<String>,
+    pub half_day: bool,
+}
+
+impl HolidayInput {
+    fn location(&self) -> Result<Option<Location>, Invalid> {
+        match self.location.as_deref().map(str::trim).filter(|l| !l.is_empty() && *l != "*") {
+            None => Ok(None),
+            Some(l) => Location::parse(l).map(Some),
+        }
+    }
+
+    fn date(&self) -> Result<NaiveDate, Invalid> {
+        NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
+            .map_err(|_| Invalid::new("date", format!("The date '{}' must be a date written YYYY-MM-DD.", self.date)))
+    }
+}
+
+/// Adds a public holiday (an office closure, a half day), or replaces the company's earlier
+/// change for that date and location. Admins only, audited.
+pub async fn add_public_holiday(app: &App, actor: &Actor, input: &HolidayInput) -> Result<PublicHoliday, AppError> {
+    actor.may_run_policy()?;
+    let location = input.location()?;
+    let date = input.date()?;
+    let name = policy::type_name(input.name.as_deref().unwrap_or(""))
+        .map_err(|_| Invalid::new("name", "Please give the holiday a name of 1 to 60 characters."))?;
+    let change = HolidayChange {
+        location: location.as_ref().map(|l| l.code().to_owned()),
+        date,
+        name,
+        half_day: input.half_day,
+        removed: false,
+    };
+    let (actor, now) = (actor.clone(), app.now());
+    app.db
+        .write(move |conn| {
+            holiday_change::record(conn, &change, &actor.email, now.utc)?;
+            let subject = format!("public_holiday:{}:{date}", change.location.as_deref().unwrap_or("*"));
+            let detail = json!({"name": change.name, "half_day": change.half_day});
+            PolicyEvent::record(conn, &actor.email, "public_holiday_added", &subject, &detail, now.utc)?;
+            Ok(PublicHoliday { date, name: change.name.clone().into(), half_day: change.half_day })
+        })
+        .await
+}
+
+/// Takes a day off the public holidays of a location (or everyone's): the company's own day is
+/// forgotten; a built-in one is recorded as removed. Admins only, audited.
+pub async fn remove_public_holiday(app: &App, actor: &Actor, input: &HolidayInput) -> Result<(), AppError> {
+    actor.may_run_policy()?;
+    let location = input.location()?;
+    let date = input.date()?;
+    let (actor, now) = (actor.clone(), app.now());
+    app.db
+        .write(move |conn| {
+            let code = location.as_ref().map(|l| l.code().to_owned());
+            let subject = format!("public_holiday:{}:{date}", code.as_deref().unwrap_or("*"));
+            let forgot = holiday_change::forget(conn, code.as_deref(), date)?;
+            let built_in = location.as_ref().map(|l| holidays::built_in(l, date, date)).unwrap_or_default();
+            if let Some(day) = built_in.first() {
+                let change =
+                    HolidayChange { location: code, date, name: day.name.to_string(), half_day: false, removed: true };
+                holiday_change::record(conn, &change, &actor.email, now.utc)?;
+            } else if !forgot {
+                return Err(AppError::NotFound(format!("There is no public holiday on {date} to remove there.")));
+            }
+            PolicyEvent::record(conn, &actor.email, "public_holiday_removed", &subject, &json!({}), now.utc)?;
+            Ok(())
+        })
+        .await
 }
 
 /// What an admin sets about a person; absent fields keep their value.

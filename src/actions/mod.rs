@@ -324,20 +324,23 @@ pub async fn queue_updates(app: &App, actor: &Actor, after: i32) -> Result<(Vec<
         .await
 }
 
-/// One request's page: the request and its history.
-pub async fn request_page(
-    app: &App,
-    actor: &Actor,
-    id: i32,
-    switcher: bool,
-) -> Result<(Frame, Listed, Vec<Event>), AppError> {
+/// One request's page: the request, how its days were counted, and its history.
+pub struct RequestPage {
+    pub frame: Frame,
+    pub item: Listed,
+    pub how_counted: Option<leave::HowCounted>,
+    pub events: Vec<Event>,
+}
+
+pub async fn request_page(app: &App, actor: &Actor, id: i32, switcher: bool) -> Result<RequestPage, AppError> {
     let (actor, now) = (actor.clone(), app.now());
     app.db
         .read(move |conn| {
             let frame = frame(conn, &actor, switcher)?;
             let item = visible_one(conn, &actor, id, now)?;
+            let how_counted = leave::how_counted(conn, item.request.requester_email.as_ref(), item.request.range())?;
             let events = Event::for_request(conn, id)?;
-            Ok((frame, item, events))
+            Ok(RequestPage { frame, item, how_counted, events })
         })
         .await
 }

@@ -63,7 +63,7 @@ pub fn submit_in(
     take_turns(conn, &format!("holidays-requests-of:{}", actor.email))?;
     let leave_type = super::leave::active_type(conn, input.leave_type.as_deref())?;
     let profile = Profile::find(conn, &actor.email)?;
-    let Asked { counted } = count_for(settings, profile.as_ref(), &leave_type, ask)?;
+    let Asked { counted } = count_for(conn, settings, profile.as_ref(), &leave_type, ask)?;
     if let Some(clash) = HolidayRequest::first_clash(conn, &actor.email, range)? {
         return Err(Invalid::new(
             "start_date",

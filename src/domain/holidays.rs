@@ -123,6 +123,55 @@ pub fn built_in(location: &Location, from: NaiveDate, to: NaiveDate) -> Vec<Publ
         .collect()
 }
 
+/// A company's own change to the public holidays: a day added (an office closure, a half day
+/// on 24 December) or a built-in day removed, for everyone or for one location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HolidayChange {
+    /// A location code (a country or a subdivision), or `None` for everyone.
+    pub location: Option<String>,
+    pub date: NaiveDate,
+    pub name: String,
+    pub half_day: bool,
+    /// The built-in day of that date is not a holiday here.
+    pub removed: bool,
+}
+
+impl HolidayChange {
+    /// How specifically it applies to `location`, if at all: everyone 0, a country 1, the
+    /// location itself 2.
+    fn reach(&self, location: Option<&Location>) -> Option<u8> {
+        match (&self.location, location) {
+            (None, _) => Some(0),
+            (Some(code), Some(l)) if code == l.code() => Some(2),
+            (Some(code), Some(l)) if code == l.country() => Some(1),
+            _ => None,
+        }
+    }
+}
+
+/// The public holidays of a location (or of someone with none: only company-wide days) with the
+/// company's changes applied, sorted by date; where changes disagree about a date, the more
+/// specific one wins (the location over its country over everyone).
+pub fn with_changes(
+    location: Option<&Location>,
+    built_in: Vec<PublicHoliday>,
+    changes: &[HolidayChange],
+) -> Vec<PublicHoliday> {
+    let mut days: BTreeMap<NaiveDate, PublicHoliday> = built_in.into_iter().map(|h| (h.date, h)).collect();
+    let mut applicable: Vec<(u8, &HolidayChange)> =
+        changes.iter().filter_map(|c| c.reach(location).map(|r| (r, c))).collect();
+    applicable.sort_by_key(|(reach, _)| *reach);
+    for (_, change) in applicable {
+        if change.removed {
+            days.remove(&change.date);
+        } else {
+            let name = Cow::Owned(change.name.clone());
+            days.insert(change.date, PublicHoliday { date: change.date, name, half_day: change.half_day });
+        }
+    }
+    days.into_values().collect()
+}
+
 /// The years the built-in data covers (2024..=2030).
 pub fn years_covered() -> RangeInclusive<i32> {
     DATASET.years.clone()
@@ -635,5 +684,31 @@ mod tests {
         }
         assert!(Dataset::parse("public-holidays/2\tx\t2027\t2028\n0\n").err().unwrap().contains("format"));
         assert!(Dataset::parse("public-holidays/1\tx\t2027\t2028\n2\nDay\n").err().unwrap().contains("ends before"));
+    }
+
+    #[test]
+    fn company_changes_apply_most_specific_first() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let england = Location::parse("GB-ENG").unwrap();
+        let change = |location: Option<&str>, date: &str, name: &str, half_day, removed| HolidayChange {
+            location: location.map(str::to_owned),
+            date: d(date),
+            name: name.into(),
+            half_day,
+            removed,
+        };
+        let changes = [
+            change(None, "2030-12-24", "Christmas Eve", true, false),
+            change(Some("GB"), "2030-12-24", "Christmas Eve (whole day in the UK)", false, false),
+            change(Some("GB-ENG"), "2030-12-26", "", false, true),
+            change(Some("DE"), "2030-12-31", "New Year's Eve", true, false),
+        ];
+        let days = with_changes(Some(&england), built_in(&england, d("2030-12-20"), d("2030-12-31")), &changes);
+        let summary: Vec<(NaiveDate, bool)> = days.iter().map(|h| (h.date, h.half_day)).collect();
+        assert_eq!(summary, [(d("2030-12-24"), false), (d("2030-12-25"), false)], "{days:?}");
+        assert_eq!(days[0].name, "Christmas Eve (whole day in the UK)", "the country's change beats everyone's");
+        // Someone with no location gets only the company-wide days.
+        let nowhere = with_changes(None, Vec::new(), &changes);
+        assert_eq!(nowhere.iter().map(|h| (h.date, h.half_day)).collect::<Vec<_>>(), [(d("2030-12-24"), true)]);
     }
 }

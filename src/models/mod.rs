@@ -2,6 +2,7 @@
 
 pub mod balance;
 pub mod event;
+pub mod holiday_change;
 pub mod leave_type;
 pub mod person;
 pub mod policy_event;

@@ -142,7 +142,6 @@ impl Person {
     pub fn first(conn: &mut DbConnection, n: i64) -> QueryResult<Vec<Person>> {
         people::table.order((people::display_name, people::email)).limit(n).select(Person::as_select()).load(conn)
     }
-
 }
 
 impl Profile {

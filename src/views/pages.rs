@@ -4,10 +4,9 @@ use super::ids;
 use super::layout::{Section, Tone, alert, page, pending_count};
 use super::leave::balances_card;
 use super::requests::{self as rv, request_form};
-use crate::actions::{Frame, Listed, Listing, MyLeave, Queue, RequestInput};
+use crate::actions::{Frame, Listed, Listing, MyLeave, Queue, RequestInput, RequestPage};
 use crate::domain::Status;
 use crate::error::AppError;
-use crate::models::Event;
 use maud::{Markup, html};
 
 /// The start page: the request form and the person's own requests.
@@ -93,9 +92,9 @@ pub fn my_row_with(item: &Listed, tone: Tone, message: &str) -> Markup {
 }
 
 /// One request's page.
-pub fn request(frame: &Frame, item: &Listed, events: &[Event], flash: Option<Markup>) -> Markup {
-    let title = format!("Request #{}", item.request.request_id);
-    page(&title, Some(frame), Section::Other, flash, rv::details(item, events))
+pub fn request(p: &RequestPage, flash: Option<Markup>) -> Markup {
+    let title = format!("Request #{}", p.item.request.request_id);
+    page(&title, Some(&p.frame), Section::Other, flash, rv::details(&p.item, p.how_counted.as_ref(), &p.events))
 }
 
 /// The message shown in the page's message area, for an htmx error.

@@ -3,6 +3,7 @@
 use super::layout::{Tone, focused_alert};
 use super::leave::{self as lv, leave_fields, preview_slot};
 use super::{date, ids, timestamp};
+use crate::actions::leave::HowCounted;
 use crate::actions::{Listed, RequestInput};
 use crate::domain::{AlsoOff, Status};
 use crate::error::AppError;
@@ -312,7 +313,7 @@ fn pager(base: &str, status_param: Option<&str>, next: Option<Cursor>) -> Markup
 }
 
 /// One request's page: the facts, what the reader may do, and the history.
-pub fn details(item: &Listed, events: &[Event]) -> Markup {
+pub fn details(item: &Listed, how: Option<&HowCounted>, events: &[Event]) -> Markup {
     let r = &item.request;
     html! {
         h1 { "Request #" (r.request_id) " " (badge(&r.status)) }
@@ -320,6 +321,23 @@ pub fn details(item: &Listed, events: &[Event]) -> Markup {
             dl .facts {
                 dt { "Employee" } dd { (r.employee_name) @if let Some(e) = &r.requester_email { " (" (e) ")" } }
                 dt { "Dates" } dd { (dates(item)) }
+                @if let Some(how) = how {
+                    dt { "How it was counted" }
+                    dd {
+                        (lv::days(r.days())) ", counted when asked: the working days of a " (how.week) " week"
+                        @if let Some(l) = &how.location { " in " (l) }
+                        @if how.holidays.is_empty() {
+                            ", with no public holiday in these dates."
+                        } @else {
+                            ", less these public holidays:"
+                            ul .holidays-counted {
+                                @for h in &how.holidays {
+                                    li { (date(h.date)) ", " (h.name) @if h.half_day { " (half a day)" } }
+                                }
+                            }
+                        }
+                    }
+                }
                 @if item.also_off.total > 0 { dt { "Also off" } dd { (also_off_text(&item.also_off)) } }
                 dt { "Comment" } dd { (r.comment.as_deref().unwrap_or("—")) }
                 dt { "Manager's note" } dd { (r.manager_note.as_deref().unwrap_or("—")) }

@@ -2,7 +2,7 @@
 //! Errors are `{"error": "<sentence>"}` with the matching status code.
 
 use super::guards::{CurrentUser, JsonBody, SameOrigin};
-use crate::actions::leave::{AdjustmentInput, PersonInput, TypeBalance, TypeInput};
+use crate::actions::leave::{AdjustmentInput, HolidayInput, PersonInput, TypeBalance, TypeInput};
 use crate::actions::{self, App, Listed, RequestInput};
 use crate::domain::holidays::PublicHoliday;
 use crate::domain::leave::{Days, LeaveType, WorkingWeek};
@@ -15,7 +15,7 @@ use rocket::http::Status as HttpStatus;
 use rocket::response::status::Created;
 use rocket::response::{self, Responder};
 use rocket::serde::json::Json;
-use rocket::{Request, Route, State, get, patch, post, put, routes};
+use rocket::{Request, Route, State, delete, get, patch, post, put, routes};
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub fn routes() -> Vec<Route> {
@@ -31,6 +31,8 @@ pub fn routes() -> Vec<Route> {
         update_leave_type,
         balances,
         public_holidays,
+        add_public_holiday,
+        remove_public_holiday,
         update_person,
         adjust
     ]
@@ -564,7 +566,7 @@ async fn public_holidays(
         .filter(|l| !l.trim().is_empty())
         .ok_or_else(|| Invalid::new("location", "Please give a location, like GB-ENG or DE-BY."))?;
     let year = year_param(year)?.unwrap_or_else(|| chrono::Datelike::year(&app.now().today));
-    let (location, days) = actions::leave::public_holidays(location, year)?;
+    let (location, days) = actions::leave::public_holidays(app, location, year).await?;
     let public_holidays = days
         .into_iter()
         .map(|h: PublicHoliday| PublicHolidayJson {
@@ -575,6 +577,55 @@ async fn public_holidays(
         })
         .collect();
     Ok(Answer(PublicHolidaysJson { public_holidays }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublicHolidayBody {
+    location: Option<String>,
+    date: String,
+    name: String,
+    #[serde(default)]
+    half_day: bool,
+}
+
+/// Adds a public holiday for everyone (no location) or one location: admins.
+#[post("/public-holidays", data = "<body>")]
+async fn add_public_holiday(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    body: Result<JsonBody<PublicHolidayBody>, AppError>,
+) -> Result<Created<Answer<PublicHolidayJson>>, AppError> {
+    let JsonBody(body) = body?;
+    let input =
+        HolidayInput { location: body.location, date: body.date, name: Some(body.name), half_day: body.half_day };
+    let day = actions::leave::add_public_holiday(app, &user.actor, &input).await?;
+    let location = input.location.filter(|l| !l.trim().is_empty()).map_or("*".to_owned(), |l| l.trim().to_uppercase());
+    Ok(Created::new("/api/public-holidays").body(Answer(PublicHolidayJson {
+        date: day.date,
+        name: day.name.into_owned(),
+        half_day: day.half_day,
+        location,
+    })))
+}
+
+/// Takes a day off the public holidays of a location, or everyone's: admins.
+#[delete("/public-holidays?<location>&<date>")]
+async fn remove_public_holiday(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    location: Option<&str>,
+    date: Option<&str>,
+) -> Result<HttpStatus, AppError> {
+    let input = HolidayInput {
+        location: location.map(str::to_owned),
+        date: date.unwrap_or_default().to_owned(),
+        ..HolidayInput::default()
+    };
+    actions::leave::remove_public_holiday(app, &user.actor, &input).await?;
+    Ok(HttpStatus::NoContent)
 }
 
 /// Absent: `None`; null: `Some(None)`; a value: `Some(Some(value))`.

@@ -198,8 +198,8 @@ async fn queue_updates(user: CurrentUser, app: &State<App>, after: i32, status: 
 
 #[get("/requests/<id>")]
 async fn details(user: CurrentUser, app: &State<App>, flash: Option<FlashMessage<'_>>, id: i32) -> PageResult {
-    let (frame, item, events) = actions::request_page(app, &user.actor, id, user.switcher).await?;
-    ok(views::request(&frame, &item, &events, flash_markup(flash)))
+    let page = actions::request_page(app, &user.actor, id, user.switcher).await?;
+    ok(views::request(&page, flash_markup(flash)))
 }
 
 #[derive(FromForm)]

@@ -53,8 +53,8 @@ pub async fn every_page_passes_axe(app: App) {
     // The end before the start: the message shows beside the end date.
     b.goto("/").await;
     b.mark_document().await;
-    b.type_into("#start_date", "07122027").await;
-    b.type_into("#end_date", "07052027").await;
+    b.type_into("#start_date", "07102028").await;
+    b.type_into("#end_date", "07032028").await;
     b.click("#request-form button[type=submit]").await;
     b.wait_for_text("#end_date-error", "is before the start date").await;
     b.assert_same_document().await;

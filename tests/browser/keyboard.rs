@@ -48,16 +48,27 @@ pub async fn keyboard_alone(app: App) {
     b.press(&[Key::Enter.into()]).await;
     b.wait_for_text("header.site .identity", JOE).await;
 
-    // Asking for days off: dates are typed into the date fields.
+    // Asking for days off: dates are typed into the date fields; the leave type and the parts
+    // of the first and last day are chosen by keyboard too (a select takes the first letter of
+    // an option). The demo has requests #1 to #8, so this one is #9.
     b.mark_document().await;
     b.tab_to("#start_date", 10).await;
-    b.press(&keys("10042027")).await;
+    b.press(&keys("10022028")).await;
     b.tab_to("#end_date", 3).await;
-    b.press(&keys("10082027")).await;
-    b.tab_to("#request-form button[type=submit]", 4).await;
+    b.press(&keys("10062028")).await;
+    b.tab_to("#leave_type", 1).await;
+    b.press(&keys("U")).await;
+    assert_eq!(b.value("#leave_type").await, "3", "Unpaid leave");
+    b.tab_to("#start_part", 1).await;
+    b.tab_to("#end_part", 1).await;
+    b.press(&keys("U")).await;
+    assert_eq!(b.value("#end_part").await, "morning", "until noon");
+    b.wait_for_text("#request-preview", "This request: 4.5 days.").await;
+    b.tab_to("#request-form button[type=submit]", 2).await;
     b.press(&[Key::Enter.into()]).await;
-    let row = b.wait_for_text("#my-requests #request-5", "Pending").await;
-    assert!(row.contains("Mon 4 Oct 2027 – Fri 8 Oct 2027"), "{row}");
+    let row = b.wait_for_text("#my-requests #request-9", "Pending").await;
+    assert!(row.contains("Mon 2 Oct 2028 – Fri 6 Oct 2028 (morning)"), "{row}");
+    assert!(row.contains("Unpaid leave · 4.5 days"), "{row}");
     assert!(b.focused().await.contains("alert-ok"), "the confirmation: {}", b.focused().await);
     b.assert_same_document().await;
     b.assert_console_clean(&[]).await;

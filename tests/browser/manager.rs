@@ -2,7 +2,7 @@
 //! following, a second window that is out of date is told who decided first, and the employee
 //! sees the decision and its note. New requests join an open queue by themselves.
 
-use crate::support::{App, JOE, MARIA, Options, SUZY};
+use crate::support::{App, DANA, JOE, MARIA, Options, SUZY};
 use std::time::Duration;
 
 /// The queue asks every 10 s; a little more for the answer.
@@ -65,12 +65,22 @@ pub async fn decides_in_place(app: App) {
     b.client.close_window().await.expect("closing the second window");
     b.client.switch_to_window(first).await.expect("back to the first window");
 
-    // Joe sees the decision and its note.
+    // Joe sees the decision and its note. The demo's #1 starts a few weeks from today, so
+    // approved and not yet started, Joe may still cancel it.
     b.switch_user(JOE).await;
     let row = b.wait_for_text("#my-requests #request-1", "Approved").await;
     assert!(row.contains("Have a good break"), "{row}");
-    assert!(!row.contains("Cancel request"), "an approved request that has started cannot be cancelled: {row}");
+    assert!(row.contains("Cancel request #1"), "approved and not started: Joe may still cancel: {row}");
     b.screenshot("employee").await;
+    b.assert_console_clean(&[]).await;
+
+    // Once it has started, an approved request can no longer be cancelled: Dana's sick day #7
+    // lies a week or so before today and was recorded as approved at once.
+    b.switch_user(DANA).await;
+    let row = b.wait_for_text("#my-requests #request-7", "Approved").await;
+    assert!(row.contains("Sick leave"), "{row}");
+    assert!(!row.contains("Cancel request"), "an approved request that has started cannot be cancelled: {row}");
+    assert!(b.text("#my-requests #request-8").await.contains("Cancel request #8"), "her pending one can be");
     b.assert_console_clean(&[]).await;
     b.close().await;
 }
@@ -88,15 +98,18 @@ pub async fn new_requests_arrive_while_typing(app: App) {
     let suzy = app.browser(Options::default()).await;
     suzy.goto("/").await;
     suzy.switch_user(SUZY).await;
-    suzy.type_into("#start_date", "09062027").await;
-    suzy.type_into("#end_date", "09102027").await;
+    // September 2028: clear of the demo's requests and of Bavaria's public holidays (Suzy
+    // works in DE-BY). The demo has requests #1 to #8, so this one is #9.
+    suzy.type_into("#start_date", "09042028").await;
+    suzy.type_into("#end_date", "09082028").await;
     suzy.click("#request-form button[type=submit]").await;
-    suzy.wait_for("#my-requests #request-5").await;
+    suzy.wait_for("#my-requests #request-9").await;
     suzy.close().await;
 
     // The poll every 10 s brings it: at most one interval and the request.
     let row = maria.wait_for_text_up_to("#queue-rows > tr:first-child", "Suzy", POLL_WAIT).await;
-    assert!(row.contains("#5") && row.contains("Mon 6 Sep 2027"), "{row}");
+    assert!(row.contains("#9") && row.contains("Mon 4 Sep 2028"), "{row}");
+    assert!(row.contains("Annual leave · 5 days"), "{row}");
     maria.wait_for_pending_count("4 waiting").await;
     assert_eq!(maria.value("#note-1").await, "Half of it is fine", "the note being typed is still there");
     assert_eq!(maria.js("return document.activeElement.id;").await, "note-1", "and still has the focus");

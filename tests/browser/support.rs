@@ -44,6 +44,7 @@ const AXE_RUN: &str = "
 
 pub const JOE: &str = "joe@example.com";
 pub const SUZY: &str = "suzy@example.com";
+pub const DANA: &str = "dana@example.com";
 pub const MARIA: &str = "manager@example.com";
 pub const ADMIN: &str = "admin@example.com";
 
@@ -88,6 +89,7 @@ impl Drop for TempDir {
 /// The app under test, and the chromedriver that opens browsers on it.
 pub struct App {
     pub base: String,
+    port: u16,
     shutdown: rocket::Shutdown,
     driver: Driver,
     _data: TempDir,
@@ -129,8 +131,70 @@ impl App {
         tokio::spawn(rocket.launch());
         let driver = Driver::start();
         let port = tokio::time::timeout(WAIT, rx).await.expect("the app listens in time").expect("liftoff");
-        App { base: format!("http://127.0.0.1:{port}"), shutdown, driver, _data: data }
+        App { base: format!("http://127.0.0.1:{port}"), port, shutdown, driver, _data: data }
     }
+
+    /// A GET from the app's JSON API as `email` (the header the Databricks Apps proxy sets),
+    /// outside any browser: what the app itself says, to check a page against. Fails unless
+    /// the answer is 200.
+    pub async fn api_get(&self, email: &str, path: &str) -> Value {
+        let (port, email, path) = (self.port, email.to_owned(), path.to_owned());
+        tokio::task::spawn_blocking(move || {
+            let (status, body) = http(port, "GET", &path, &[("X-Forwarded-Email", &email)], None)
+                .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+            assert_eq!(status, 200, "GET {path} as {email}: {body}");
+            body
+        })
+        .await
+        .expect("the API call ran")
+    }
+
+    /// Someone's Annual leave balance for a leave year, as the API tells it to them.
+    pub async fn annual_leave(&self, email: &str, year: i32) -> Balance {
+        let answer = self.api_get(email, &format!("/api/balances?email={email}&year={year}")).await;
+        let entry = answer["balances"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|b| b["leave_type"] == "Annual leave")
+            .unwrap_or_else(|| panic!("no Annual leave balance for {email} in {year}: {answer}"));
+        let days = |field: &str| entry[field].as_f64().unwrap_or_else(|| panic!("{field} in {entry}"));
+        Balance {
+            allowance: days("allowance"),
+            carried_over: days("carried_over"),
+            adjustments: days("adjustments"),
+            taken: days("taken"),
+            pending: days("pending"),
+            available: days("available"),
+        }
+    }
+}
+
+/// A balance as `GET /api/balances` gives it, in days.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Balance {
+    pub allowance: f64,
+    pub carried_over: f64,
+    pub adjustments: f64,
+    pub taken: f64,
+    pub pending: f64,
+    pub available: f64,
+}
+
+impl Balance {
+    /// What "N of TOTAL" counts out of: the allowance, carried days and adjustments.
+    pub fn total(&self) -> f64 {
+        self.allowance + self.carried_over + self.adjustments
+    }
+}
+
+/// Days as the pages write them: "26.5", "30".
+pub fn days(d: f64) -> String {
+    let halves = (d * 2.0).round() as i64;
+    let sign = if halves < 0 { "-" } else { "" };
+    let abs = halves.unsigned_abs();
+    if abs % 2 == 0 { format!("{sign}{}", abs / 2) } else { format!("{sign}{}.5", abs / 2) }
+}
 
     /// A new browser session (its own profile, so its own cookies).
     pub async fn browser(&self, options: Options) -> Browser {
@@ -252,7 +316,7 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = http(self.port, "GET", "/shutdown", None);
+        let _ = http(self.port, "GET", "/shutdown", &[], None);
         let deadline = Instant::now() + Duration::from_secs(5);
         while !matches!(self.child.try_wait(), Ok(Some(_))) {
             if Instant::now() > deadline {
@@ -268,16 +332,24 @@ impl Drop for Driver {
     }
 }
 
-/// A small HTTP/1.1 exchange with chromedriver on localhost, for what the WebDriver client
-/// does not offer (the browser's console log, shutting down).
-fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> std::io::Result<Value> {
+/// A small HTTP/1.1 exchange on localhost: with chromedriver, for what the WebDriver client
+/// does not offer (the browser's console log, shutting down), and with the app's JSON API.
+/// Answers the status code and the body read as JSON (`Null` if it is not).
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> std::io::Result<(u16, Value)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(WAIT))?;
     stream.set_write_timeout(Some(WAIT))?;
     let body = body.map(Value::to_string).unwrap_or_default();
+    let extra: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )?;
     // Read the head, then as many bytes as it announces (or up to the end).
@@ -288,16 +360,17 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> std::io::R
         answer.extend_from_slice(&buf[..n]);
         let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") else {
             if n == 0 {
-                return Ok(Value::Null);
+                return Ok((0, Value::Null));
             }
             continue;
         };
         let head = String::from_utf8_lossy(&answer[..end]).to_ascii_lowercase();
+        let status = head.split_whitespace().nth(1).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
         let length =
             head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse::<usize>().ok());
         let body = &answer[end + 4..];
         if n == 0 || length.is_some_and(|len| body.len() >= len) {
-            return Ok(serde_json::from_slice(body).unwrap_or(Value::Null));
+            return Ok((status, serde_json::from_slice(body).unwrap_or(Value::Null)));
         }
     }
 }
@@ -561,9 +634,11 @@ impl Browser {
             self.driver_port,
             "POST",
             &format!("/session/{}/se/log", self.session),
+            &[],
             Some(&json!({"type": "browser"})),
         )
-        .expect("the browser log");
+        .expect("the browser log")
+        .1;
         let entries = log["value"].as_array().cloned().unwrap_or_else(|| panic!("no browser log: {log}"));
         let errors: Vec<String> = entries
             .iter()

@@ -16,6 +16,7 @@ on_both_backends!(
     carried_over_days_reach_the_next_year,
     people_are_updated_with_checked_fields,
     public_holidays_are_listed_by_location_and_year,
+    admins_add_and_remove_public_holidays,
     the_form_previews_and_the_pages_show_balances,
     ten_simultaneous_submissions_against_a_block_type_that_affords_one,
 );
@@ -138,6 +139,12 @@ fn days_are_counted_with_public_holidays_and_half_days(b: Backend) {
         app.post_json("/api/requests", JOE, json!({"start_date": "2027-12-24", "end_date": "2027-12-31"}));
     assert_eq!(status, Status::Created, "{body}");
     assert_eq!((body["days"].clone(), body["working_days"].clone()), (json!(4.0), json!(6)));
+    // Its page says how: the week, the location and the holidays left out.
+    let (status, page) = app.get_html(&format!("/requests/{}", body["id"]), JOE);
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains("4 days, counted when asked: the working days of a Mon-Fri week in GB-ENG"), "{page}");
+    assert!(page.contains("Mon 27 Dec 2027") && page.contains("Tue 28 Dec 2027"), "{page}");
+    assert!(!page.contains("Sat 25 Dec 2027"), "a holiday on a weekend changes nothing and is not listed");
     // Suzy works in Bavaria, where Corpus Christi (Thursday 20 June 2030) is a holiday; a half
     // day at each end. The shipped holidays cover 2024 to 2030.
     let (status, body) = app.post_json(
@@ -342,6 +349,52 @@ fn public_holidays_are_listed_by_location_and_year(b: Backend) {
         let (status, body) = app.get_json(&format!("/api/public-holidays?{query}"), JOE);
         assert_eq!((status, body["field"].clone()), (Status::UnprocessableEntity, json!(field)), "{query}: {body}");
     }
+}
+
+fn admins_add_and_remove_public_holidays(b: Backend) {
+    let app = start(b);
+    let closure = json!({"date": "2030-12-24", "name": "Office closed", "half_day": true});
+    let (status, body) = app.post_json("/api/public-holidays", MARIA, closure.clone());
+    assert_eq!(status, Status::Forbidden, "{body}");
+    let (status, body) = app.post_json("/api/public-holidays", ADMIN, closure);
+    assert_eq!(status, Status::Created, "{body}");
+    assert_eq!((body["location"].clone(), body["half_day"].clone()), (json!("*"), json!(true)));
+    // England keeps Boxing Day unless the company says otherwise: it works on Thursday 26th.
+    let res =
+        app.client.delete("/api/public-holidays?location=GB-ENG&date=2030-12-26").header(identity(ADMIN)).dispatch();
+    assert_eq!(res.status(), Status::NoContent);
+    let (_, listed) = app.get_json("/api/public-holidays?location=GB-ENG&year=2030", JOE);
+    let december: Vec<(String, bool)> = listed["public_holidays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["date"].as_str().unwrap().starts_with("2030-12"))
+        .map(|d| (d["date"].as_str().unwrap().to_owned(), d["half_day"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(december, [("2030-12-24".to_owned(), true), ("2030-12-25".to_owned(), false)], "{listed}");
+    // Mon 23, Tue 24 (half), Wed 25 (Christmas), Thu 26, Fri 27: 3.5 days.
+    let (status, body) =
+        app.post_json("/api/requests", JOE, json!({"start_date": "2030-12-23", "end_date": "2030-12-27"}));
+    assert_eq!((status, body["days"].clone()), (Status::Created, json!(3.5)), "{body}");
+    // Someone with no location gets the company-wide day too.
+    let (status, _) = put_json(&app, "/api/people/charlie@example.com", ADMIN, json!({"location": null}));
+    assert_eq!(status, Status::Ok);
+    let (status, body) =
+        app.post_json("/api/requests", CHARLIE, json!({"start_date": "2030-12-24", "end_date": "2030-12-24"}));
+    assert_eq!((status, body["days"].clone()), (Status::Created, json!(0.5)), "{body}");
+
+    let res =
+        app.client.delete("/api/public-holidays?location=GB-ENG&date=2030-12-27").header(identity(ADMIN)).dispatch();
+    assert_eq!(res.status(), Status::NotFound, "no holiday there to remove");
+    for (bad, field) in [
+        (json!({"date": "24/12/2030", "name": "x"}), "date"),
+        (json!({"location": "XX", "date": "2030-12-24", "name": "x"}), "location"),
+        (json!({"date": "2030-12-24", "name": " "}), "name"),
+    ] {
+        let (status, body) = app.post_json("/api/public-holidays", ADMIN, bad.clone());
+        assert_eq!((status, body["field"].clone()), (Status::UnprocessableEntity, json!(field)), "{bad}: {body}");
+    }
+    assert_eq!(app.db.count("SELECT count(*) FROM policy_events WHERE action LIKE 'public_holiday%'"), 2, "audited");
 }
 
 fn the_form_previews_and_the_pages_show_balances(b: Backend) {

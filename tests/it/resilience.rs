@@ -166,7 +166,10 @@ fn database_down_is_503_everywhere_and_the_app_recovers_by_itself() {
     }
     assert_eq!(ask("2040-01-03").0, Status::Created, "the refused request can simply be sent again");
     assert_eq!(db.count("SELECT count(*) FROM holiday_requests WHERE start_date >= '2040-01-01'"), 2);
-    assert_eq!(db.count("SELECT count(*) FROM holiday_requests WHERE status <> 'Pending'"), DEMO_REQUESTS - DEMO_PENDING);
+    assert_eq!(
+        db.count("SELECT count(*) FROM holiday_requests WHERE status <> 'Pending'"),
+        DEMO_REQUESTS - DEMO_PENDING
+    );
     assert_eq!(
         db.count("SELECT count(*) FROM request_events"),
         DEMO_REQUESTS + DEMO_DECISIONS + 2,

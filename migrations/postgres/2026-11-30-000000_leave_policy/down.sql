@@ -1,4 +1,5 @@
 DROP TABLE policy_events;
+DROP TABLE public_holiday_changes;
 DROP TABLE balance_adjustments;
 ALTER TABLE people DROP COLUMN location, DROP COLUMN working_week, DROP COLUMN timezone,
     DROP COLUMN allowance_days, DROP COLUMN start_date;

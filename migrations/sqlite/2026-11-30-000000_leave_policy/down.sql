@@ -1,4 +1,5 @@
 DROP TABLE policy_events;
+DROP TABLE public_holiday_changes;
 DROP TABLE balance_adjustments;
 ALTER TABLE people DROP COLUMN start_date;
 ALTER TABLE people DROP COLUMN allowance_days;

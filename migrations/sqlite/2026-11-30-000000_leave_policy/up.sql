@@ -57,6 +57,21 @@ CREATE TABLE balance_adjustments (
 );
 CREATE INDEX balance_adjustments_email ON balance_adjustments (email, leave_type_id, leave_year);
 
+-- The company's own public holidays: a day added (an office closure) or a built-in day
+-- removed, for everyone ('*'), a country ('GB') or a subdivision ('GB-ENG'). One change a
+-- location and date.
+CREATE TABLE public_holiday_changes (
+    change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    location TEXT NOT NULL,
+    holiday_date DATE NOT NULL,
+    name TEXT NOT NULL,
+    half_day BOOLEAN NOT NULL,
+    removed BOOLEAN NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    UNIQUE (location, holiday_date)
+);
+
 CREATE TABLE policy_events (
     event_id INTEGER PRIMARY KEY AUTOINCREMENT,
     actor_email TEXT NOT NULL,
