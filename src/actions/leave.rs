@@ -11,7 +11,7 @@ use crate::domain::leave::{self as policy, ANNUAL_LEAVE, Days, EndPart, LeaveTyp
 use crate::domain::text::{display_name, optional_text};
 use crate::domain::{Actor, DateRange, Email, Invalid, Zone};
 use crate::error::AppError;
-use crate::models::balance::{LeaveContext, NewAdjustment, TypeChoice, record_adjustment};
+use crate::models::balance::{LeaveContext, NewAdjustment, record_adjustment};
 use crate::models::policy_event::PolicyEvent;
 use crate::models::{Person, Profile};
 use crate::models::{holiday_change, leave_type};
@@ -682,7 +682,76 @@ pub async fn adjust(app: &App, actor: &Actor, input: &AdjustmentInput) -> Result
         .await
 }
 
-/// The active types a form offers, from a context already read.
-pub fn choices(context: &LeaveContext) -> &[TypeChoice] {
-    &context.types
+/// What the admins' page shows: every type, one person if asked for, one location's public
+/// holidays if asked for.
+pub struct AdminPage {
+    pub types: Vec<LeaveType>,
+    pub email: Option<String>,
+    pub person: Option<Profile>,
+    pub balances: Vec<TypeBalance>,
+    pub location: Option<String>,
+    pub year: i32,
+    pub holidays: Vec<PublicHoliday>,
+}
+
+pub async fn admin_page(
+    app: &App,
+    actor: &Actor,
+    email: Option<&str>,
+    location: Option<&str>,
+    year: Option<i32>,
+    switcher: bool,
+) -> Result<(super::Frame, AdminPage), AppError> {
+    actor.may_run_policy()?;
+    let email = match email.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => Some(Email::parse(e).map_err(|why| Invalid::new("email", format!("'{e}' {why}")))?),
+        None => None,
+    };
+    let location = location.map(str::trim).filter(|l| !l.is_empty()).map(Location::parse).transpose()?;
+    let now = app.now();
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&now.today));
+    let covered = holidays::years_covered();
+    if location.is_some() && !covered.contains(&year) {
+        return Err(Invalid::new(
+            "year",
+            format!("The public holidays shipped with this app cover {} to {}.", covered.start(), covered.end()),
+        )
+        .into());
+    }
+    let (actor, settings) = (actor.clone(), app.settings.clone());
+    app.db
+        .read(move |conn| {
+            let frame = super::frame(conn, &actor, switcher)?;
+            let types = leave_type::all(conn)?;
+            let (person, balances) = match &email {
+                Some(e) => {
+                    let person = Profile::find(conn, e)?;
+                    let (read, first_day) = balance_years(&settings, now.today);
+                    let context = LeaveContext::load(conn, std::slice::from_ref(e), read.clone(), first_day)?;
+                    // The year asked for, if balances reach it; else this leave year.
+                    let this_year = settings.leave_policy.leave_year.of(now.today);
+                    let shown = if read.contains(&year) { year } else { this_year };
+                    (person, balances_in(&settings, &context, e, shown, now.today))
+                }
+                None => (None, Vec::new()),
+            };
+            let holidays = match &location {
+                Some(l) => match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+                    (Some(first), Some(last)) => public_holidays_in(conn, Some(l), first, last)?,
+                    _ => Vec::new(),
+                },
+                None => Vec::new(),
+            };
+            let page = AdminPage {
+                types,
+                email: email.as_ref().map(|e| e.to_string()),
+                person,
+                balances,
+                location: location.as_ref().map(|l| l.code().to_owned()),
+                year,
+                holidays,
+            };
+            Ok((frame, page))
+        })
+        .await
 }

@@ -129,7 +129,7 @@ pub struct Frame {
 /// How many people the development switcher offers.
 const SWITCHER_SIZE: i64 = 50;
 
-fn frame(conn: &mut DbConnection, actor: &Actor, switcher: bool) -> Result<Frame, AppError> {
+pub(crate) fn frame(conn: &mut DbConnection, actor: &Actor, switcher: bool) -> Result<Frame, AppError> {
     let viewer = Viewer::resolve(conn, actor, true)?;
     let switcher = if switcher { Some(Person::first(conn, SWITCHER_SIZE)?) } else { None };
     Ok(Frame { viewer, switcher })

@@ -9,6 +9,7 @@ use maud::{DOCTYPE, Markup, html};
 pub enum Section {
     Mine,
     Queue,
+    Admin,
     Other,
 }
 
@@ -89,6 +90,9 @@ pub fn page(title: &str, frame: Option<&Frame>, section: Section, flash: Option<
                                 a href="/queue" aria-current=[(section == Section::Queue).then_some("page")] {
                                     "Team queue " (pending_count(f.viewer.waiting, false))
                                 }
+                            }
+                            @if f.viewer.actor.is_admin {
+                                a href="/admin" aria-current=[(section == Section::Admin).then_some("page")] { "Leave policy" }
                             }
                         }
                         p .identity { "Signed in as " strong { (f.viewer.name()) } " (" (f.viewer.actor.email) ")" }

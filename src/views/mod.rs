@@ -1,6 +1,7 @@
 //! HTML, as small maud components. Full pages and htmx fragments are built from the same
 //! components, so a row looks the same whether it came with the page or was swapped in later.
 
+pub mod admin;
 pub mod assets;
 pub mod layout;
 pub mod leave;

@@ -1,5 +1,6 @@
 //! HTTP: routes, guards, catchers and headers.
 
+pub mod admin;
 pub mod api;
 pub mod guards;
 pub mod pages;
@@ -17,6 +18,7 @@ use rocket::{Build, Request, Response, Rocket, catch, catchers, get, routes};
 pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
     rocket
         .mount("/", pages::routes())
+        .mount("/", admin::routes())
         .mount("/", routes![css, htmx])
         .mount("/api", api::routes())
         .mount("/", api::health_routes())

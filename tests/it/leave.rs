@@ -17,6 +17,7 @@ on_both_backends!(
     people_are_updated_with_checked_fields,
     public_holidays_are_listed_by_location_and_year,
     admins_add_and_remove_public_holidays,
+    the_admin_page_runs_the_policy_with_forms,
     the_form_previews_and_the_pages_show_balances,
     ten_simultaneous_submissions_against_a_block_type_that_affords_one,
 );
@@ -395,6 +396,108 @@ fn admins_add_and_remove_public_holidays(b: Backend) {
         assert_eq!((status, body["field"].clone()), (Status::UnprocessableEntity, json!(field)), "{bad}: {body}");
     }
     assert_eq!(app.db.count("SELECT count(*) FROM policy_events WHERE action LIKE 'public_holiday%'"), 2, "audited");
+}
+
+fn the_admin_page_runs_the_policy_with_forms(b: Backend) {
+    let app = start(b);
+    assert_eq!(app.get_html("/admin", JOE).0, Status::Forbidden);
+    let (_, home) = app.get_html("/", JOE);
+    assert!(!home.contains(r#"href="/admin""#), "no link for non-admins");
+    let (status, html) = app.get_html("/admin", ADMIN);
+    assert_eq!(status, Status::Ok);
+    assert!(html.contains("Leave types") && html.contains(r#"id="type-1""#) && html.contains("Add this type"));
+
+    let new_type = [
+        ("form", "type-new"),
+        ("name", "Study leave"),
+        ("colour", "#118844"),
+        ("deducted", "on"),
+        ("overdraw", "warn"),
+        ("active", "on"),
+    ];
+    let reply = app.post_form("/admin/leave-types", ADMIN, &new_type, false);
+    assert_eq!(reply.status, Status::SeeOther, "{}", reply.body);
+    let (_, types) = app.get_json("/api/leave-types", JOE);
+    let study = types["leave_types"].as_array().unwrap().iter().find(|t| t["name"] == "Study leave").cloned().unwrap();
+    assert_eq!(
+        (study["deducted"].clone(), study["needs_approval"].clone(), study["overdraw"].clone()),
+        (json!(true), json!(false), json!("warn")),
+        "an unticked box is off"
+    );
+
+    // A refusal comes back with the sentence and what was typed.
+    let reply = app.post_form(
+        "/admin/leave-types",
+        ADMIN,
+        &[("form", "type-new"), ("name", "Jury service"), ("colour", "teal")],
+        false,
+    );
+    assert_eq!(reply.status, Status::UnprocessableEntity);
+    assert!(
+        reply.body.contains("#rrggbb")
+            && reply.body.contains(r#"value="Jury service""#)
+            && reply.body.contains(r#"value="teal""#),
+        "{}",
+        reply.body
+    );
+
+    let person = [
+        ("form", "person"),
+        ("email", JOE),
+        ("display_name", "Joe"),
+        ("manager_email", MARIA),
+        ("location", "de-by"),
+        ("working_week", "Mon-Thu"),
+        ("timezone", ""),
+        ("allowance_days", "20"),
+        ("start_date", ""),
+    ];
+    let reply = app.post_form("/admin/people", ADMIN, &person, false);
+    assert_eq!(reply.status, Status::SeeOther, "{}", reply.body);
+    assert_eq!(reply.headers.get("location").map(String::as_str), Some("/admin?email=joe%40example.com"));
+    assert_eq!(annual(&app, JOE, 2030)["allowance"], 20.0);
+    let mut wrong = person;
+    wrong[4] = ("location", "Atlantis");
+    let reply = app.post_form("/admin/people", ADMIN, &wrong, false);
+    assert_eq!(reply.status, Status::UnprocessableEntity);
+    assert!(
+        reply.body.contains("not one this app knows") && reply.body.contains(r#"value="Atlantis""#),
+        "{}",
+        reply.body
+    );
+
+    let adjust = [
+        ("form", "adjustment"),
+        ("email", JOE),
+        ("leave_type", "1"),
+        ("year", "2030"),
+        ("days", "1.5"),
+        ("reason", "Overtime"),
+    ];
+    assert_eq!(app.post_form("/admin/adjustments", ADMIN, &adjust, false).status, Status::SeeOther);
+    assert_eq!(annual(&app, JOE, 2030)["available"], 21.5);
+    let (_, page) = app.get_html("/admin?email=joe@example.com&year=2030", ADMIN);
+    assert!(page.contains("21.5 of 21.5 left"), "the person's balance after the adjustment: {page}");
+
+    let closure = [
+        ("form", "holiday"),
+        ("location", "GB-ENG"),
+        ("date", "2030-12-23"),
+        ("name", "Office closed"),
+        ("half_day", "on"),
+    ];
+    assert_eq!(app.post_form("/admin/public-holidays", ADMIN, &closure, false).status, Status::SeeOther);
+    let (status, page) = app.get_html("/admin?location=GB-ENG&year=2030", ADMIN);
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains("Mon 23 Dec 2030, Office closed (half a day)"), "{page}");
+    let remove = [("location", "GB-ENG"), ("date", "2030-12-23")];
+    assert_eq!(app.post_form("/admin/public-holidays/remove", ADMIN, &remove, false).status, Status::SeeOther);
+    let (_, page) = app.get_html("/admin?location=GB-ENG&year=2030", ADMIN);
+    assert!(!page.contains("Office closed"));
+    let (status, page) = app.get_html("/admin?location=XX", ADMIN);
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(page.contains("not one this app knows"), "{page}");
+    assert_eq!(app.post_form("/admin/adjustments", MARIA, &adjust, false).status, Status::Forbidden);
 }
 
 fn the_form_previews_and_the_pages_show_balances(b: Backend) {
