@@ -6,12 +6,13 @@ use super::{App, Listed, visible_one};
 use crate::config::Settings;
 use crate::db::{DbConnection, take_turns};
 use crate::domain::text::optional_text;
-use crate::domain::{Actor, Decision, EventAction, Invalid, Now, Ownership, Status};
+use crate::domain::{Actor, Decision, Email, EventAction, Invalid, Now, Ownership, Status, Zone};
 use crate::error::AppError;
 use crate::models::balance::LeaveContext;
 use crate::models::event::{Event, NewEvent};
 use crate::models::request::{Managed, NewRequest};
 use crate::models::{HolidayRequest, Profile};
+use chrono::NaiveDate;
 use diesel::result::Error as DieselError;
 
 /// What someone typed to ask for time off, before validation.
@@ -144,7 +145,9 @@ pub async fn cancel(app: &App, actor: &Actor, id: i32) -> Result<Listed, AppErro
         .write(move |conn| {
             let Managed { request, manager, .. } = visible_for_change(conn, &actor, id)?;
             let owner = Ownership { requester: request.requester_email.as_ref(), manager: manager.as_ref() };
-            if let Err(refusal) = actor.may_cancel(&owner, &request.status, request.start_date, now.today) {
+            // Whether leave has begun is a question of the requester's own date.
+            let today = requester_today(conn, request.requester_email.as_ref(), now)?;
+            if let Err(refusal) = actor.may_cancel(&owner, &request.status, request.start_date, today) {
                 return Err(match AppError::from(refusal) {
                     AppError::Conflict(why) if request.status != Status::Pending => {
                         AppError::Conflict(format!("{} {why}", already_settled(&request)))
@@ -152,7 +155,7 @@ pub async fn cancel(app: &App, actor: &Actor, id: i32) -> Result<Listed, AppErro
                     other => other,
                 });
             }
-            if HolidayRequest::cancel_if_allowed(conn, id, now.today)?.is_none() {
+            if HolidayRequest::cancel_if_allowed(conn, id, today)?.is_none() {
                 return Err(AppError::Conflict(already_settled(&current(conn, id)?)));
             }
             let event = NewEvent {
@@ -166,6 +169,13 @@ pub async fn cancel(app: &App, actor: &Actor, id: i32) -> Result<Listed, AppErro
             visible_one(conn, &actor, id, now)
         })
         .await
+}
+
+/// The date it is for a requester: in their own time zone if they have one, else the company's.
+fn requester_today(conn: &mut DbConnection, requester: Option<&Email>, now: Now) -> Result<NaiveDate, AppError> {
+    let Some(email) = requester else { return Ok(now.today) };
+    let zone = Profile::find(conn, email)?.and_then(|p| p.timezone).and_then(|z| Zone::named(&z));
+    Ok(zone.map_or(now.today, |z| z.date_at(now.utc.and_utc())))
 }
 
 /// The request to change, if the actor may see it; otherwise it does not exist for them.

@@ -21,6 +21,7 @@ on_both_backends!(
     the_queue_poll_checks_its_status,
     also_off_names_a_few_and_counts_the_rest,
     today_is_where_the_company_is,
+    a_persons_own_time_zone_decides_their_today,
 );
 
 fn dates_outside_the_window_are_refused(b: Backend) {
@@ -252,6 +253,8 @@ fn today_is_where_the_company_is(b: Backend) {
     };
     for (tz, expect_cancellable) in [(zone, cancellable_in_zone), ("UTC", !cancellable_in_zone)] {
         let app = TestApp::start_with(b, &[("HOLIDAYS_TIMEZONE", tz)]);
+        // Every day a working day and no public holidays, so that any date can be asked for.
+        week_of_seven_days(&app);
         let day = start.to_string();
         let id = app.ask(JOE, &day, &day);
         assert_eq!(app.decide(id, MARIA, "Approved", None).0, Status::Ok);
@@ -261,6 +264,42 @@ fn today_is_where_the_company_is(b: Backend) {
         let expected = if expect_cancellable { Status::Ok } else { Status::Conflict };
         assert_eq!(status, expected, "{tz}: {body}");
     }
+}
+
+fn week_of_seven_days(app: &TestApp) {
+    let res = app
+        .client
+        .put("/api/people/joe@example.com")
+        .header(ContentType::JSON)
+        .header(identity(ADMIN))
+        .body(json!({"working_week": "Mon-Sun", "location": null}).to_string())
+        .dispatch();
+    assert_eq!(res.status(), Status::Ok);
+}
+
+fn a_persons_own_time_zone_decides_their_today(b: Backend) {
+    // As above, with the company in UTC and Joe in the zone on another date.
+    let now = Utc::now();
+    let utc_today = now.date_naive();
+    let ahead = holidays::domain::Zone::named("Pacific/Kiritimati").expect("a zone").date_at(now);
+    let (zone, start, cancellable) =
+        if ahead > utc_today { ("Pacific/Kiritimati", ahead, false) } else { ("Pacific/Pago_Pago", utc_today, true) };
+    let app = TestApp::start(b);
+    week_of_seven_days(&app);
+    let day = start.to_string();
+    let id = app.ask(JOE, &day, &day);
+    assert_eq!(app.decide(id, MARIA, "Approved", None).0, Status::Ok);
+    let res = app
+        .client
+        .put("/api/people/joe@example.com")
+        .header(ContentType::JSON)
+        .header(identity(ADMIN))
+        .body(json!({"timezone": zone}).to_string())
+        .dispatch();
+    assert_eq!(res.status(), Status::Ok);
+    let (status, body) = app.post_json(&format!("/api/requests/{id}/cancel"), JOE, json!(null));
+    let expected = if cancellable { Status::Ok } else { Status::Conflict };
+    assert_eq!(status, expected, "{zone}: {body}");
 }
 
 #[cfg(postgres_tests)]
