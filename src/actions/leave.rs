@@ -755,3 +755,47 @@ pub async fn admin_page(
         })
         .await
 }
+
+/// The public holidays page: a location's days in a year, the viewer's own location unless
+/// another is asked for.
+pub struct HolidaysPage {
+    pub location: Option<String>,
+    pub year: i32,
+    pub holidays: Vec<PublicHoliday>,
+}
+
+pub async fn holidays_page(
+    app: &App,
+    actor: &Actor,
+    location: Option<&str>,
+    year: Option<i32>,
+    switcher: bool,
+) -> Result<(super::Frame, HolidaysPage), AppError> {
+    let asked = location.map(str::trim).filter(|l| !l.is_empty()).map(Location::parse).transpose()?;
+    let now = app.now();
+    let year = year.unwrap_or_else(|| chrono::Datelike::year(&now.today));
+    let covered = holidays::years_covered();
+    if !covered.contains(&year) {
+        return Err(Invalid::new(
+            "year",
+            format!("The public holidays shipped with this app cover {} to {}.", covered.start(), covered.end()),
+        )
+        .into());
+    }
+    let actor = actor.clone();
+    app.db
+        .read(move |conn| {
+            let frame = super::frame(conn, &actor, switcher)?;
+            let location = match &asked {
+                Some(l) => Some(l.clone()),
+                None => workplace(Profile::find(conn, &actor.email)?.as_ref()).1,
+            };
+            let holidays = match (&location, NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
+            {
+                (Some(l), Some(first), Some(last)) => public_holidays_in(conn, Some(l), first, last)?,
+                _ => Vec::new(),
+            };
+            Ok((frame, HolidaysPage { location: location.map(|l| l.code().to_owned()), year, holidays }))
+        })
+        .await
+}

@@ -2,7 +2,9 @@
 //! request form's leave fields.
 
 use super::ids;
-use crate::actions::leave::{Preview, TypeBalance};
+use super::layout::{Section, Tone, alert, page};
+use crate::actions::Frame;
+use crate::actions::leave::{HolidaysPage, Preview, TypeBalance};
 use crate::actions::{MyLeave, RequestInput};
 use crate::domain::balance::Balance;
 use crate::domain::counting::Counted;
@@ -179,4 +181,39 @@ pub fn preview(result: Result<&Preview, &AppError>) -> Markup {
             Err(e) => p .preview-text .field-error { "⚠ " (e.message()) },
         }
     }
+}
+
+/// A location's public holidays in a year, for everyone.
+pub fn holidays_page(frame: &Frame, p: &HolidaysPage, error: Option<&str>) -> Markup {
+    let body = html! {
+        h1 { "Public holidays" }
+        @if let Some(e) = error { (alert(Tone::Error, e)) }
+        section .card {
+            form method="get" action="/public-holidays" .inline-form {
+                div .field {
+                    label for="holidays-location" { "Location (GB-ENG, DE-BY, US-CA…)" }
+                    input #holidays-location type="text" name="location" value=(p.location.clone().unwrap_or_default());
+                }
+                div .field {
+                    label for="holidays-year" { "Year" }
+                    input #holidays-year type="number" name="year" value=(p.year);
+                }
+                button type="submit" .secondary { "Show" }
+            }
+            @match &p.location {
+                None => p .muted { "The directory gives you no location, so no public holidays are counted for you. Choose a location to see its days." },
+                Some(l) => {
+                    h2 { (l) ", " (p.year) }
+                    @if p.holidays.is_empty() { p .muted { "No public holidays." } }
+                    ul .holiday-list {
+                        @for h in &p.holidays {
+                            li { (super::date(h.date)) ", " (h.name) @if h.half_day { " (half a day)" } }
+                        }
+                    }
+                    p .muted { "From " (crate::domain::holidays::source()) ", with the company's own changes." }
+                }
+            }
+        }
+    };
+    page("Public holidays", Some(frame), Section::Holidays, None, body)
 }

@@ -19,7 +19,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Responder, Route, State, get, post, routes};
 
 pub fn routes() -> Vec<Route> {
-    routes![home, submit, preview, queue, queue_updates, details, decide, cancel, switch_identity]
+    routes![home, submit, preview, public_holidays, queue, queue_updates, details, decide, cancel, switch_identity]
 }
 
 /// What an HTML route answers when it succeeds.
@@ -120,6 +120,20 @@ async fn preview(
     match actions::leave::preview(app, &user.actor, &input).await {
         Ok(p) => ok(crate::views::leave::preview(Ok(&p))),
         Err(e @ AppError::Invalid(_)) => ok(crate::views::leave::preview(Err(&e))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A location's public holidays in a year: the viewer's own unless another is asked for.
+#[get("/public-holidays?<location>&<year>")]
+async fn public_holidays(user: CurrentUser, app: &State<App>, location: Option<&str>, year: Option<i32>) -> PageResult {
+    match actions::leave::holidays_page(app, &user.actor, location, year, user.switcher).await {
+        Ok((frame, p)) => ok(crate::views::leave::holidays_page(&frame, &p, None)),
+        Err(AppError::Invalid(why)) => {
+            let (frame, p) = actions::leave::holidays_page(app, &user.actor, None, None, user.switcher).await?;
+            let page = crate::views::leave::holidays_page(&frame, &p, Some(&why.message));
+            Ok(Reply::Html((HttpStatus::UnprocessableEntity, page)))
+        }
         Err(e) => Err(e.into()),
     }
 }

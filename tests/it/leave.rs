@@ -341,6 +341,15 @@ fn public_holidays_are_listed_by_location_and_year(b: Backend) {
         scotland["public_holidays"].as_array().unwrap().iter().any(|d| d["date"] == "2027-11-30"),
         "St Andrew's Day"
     );
+    // The page, for everyone: their own location by default.
+    let (status, page) = app.get_html("/public-holidays?year=2027", JOE);
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains("GB-ENG, 2027") && page.contains("Mon 27 Dec 2027"), "{page}");
+    let (_, page) = app.get_html("/public-holidays?location=de-by&year=2027", JOE);
+    assert!(page.contains("DE-BY, 2027") && page.contains("Wed 6 Jan 2027"), "Epiphany in Bavaria: {page}");
+    let (status, page) = app.get_html("/public-holidays?location=Atlantis", JOE);
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(page.contains("not one this app knows"), "{page}");
     for (query, field) in [
         ("location=XX&year=2027", "location"),
         ("year=2027", "location"),
