@@ -121,7 +121,8 @@ fn balances_from(
 }
 
 /// What a request would leave, judged against its type's overdraw rule: a "block" type refuses
-/// a request that takes any year below zero (or further below).
+/// a request that takes any year below zero (or further below). It is judged as of the day it
+/// starts (or today, if that is later): carried-over days that expire before then are no help.
 pub(super) fn check_balance(
     settings: &Settings,
     context: &LeaveContext,
@@ -129,8 +130,10 @@ pub(super) fn check_balance(
     leave_type: &LeaveType,
     counted: &Counted,
     today: NaiveDate,
+    starts: NaiveDate,
 ) -> Result<Option<Balance>, AppError> {
     let (read, _) = balance_years(settings, today);
+    let today = today.max(starts);
     let Some(first) = counted.years.first().map(|s| s.year) else { return Ok(None) };
     let years = first..=*read.end();
     let before = balances_from(settings, context, email, leave_type.id, years.clone(), today);
@@ -201,7 +204,7 @@ pub async fn preview(app: &App, actor: &Actor, input: &RequestInput) -> Result<P
                 let context = LeaveContext::load(conn, std::slice::from_ref(&actor.email), years, first_day)?;
                 // A "warn" type shows what would be left, below zero or not; a "block" one
                 // says it cannot be asked for.
-                check_balance(&settings, &context, &actor.email, &leave_type, &counted, now.today)?
+                check_balance(&settings, &context, &actor.email, &leave_type, &counted, now.today, ask.range.start)?
             } else {
                 None
             };

@@ -237,6 +237,8 @@ pub(crate) fn with_balances(
         let counts = matches!(item.request.status, Status::Pending | Status::Approved);
         let (Some(email), true) = (&item.request.requester_email, counts) else { continue };
         let year = leave_year.of(item.request.start_date);
+        // As of the day it starts: carried days that expire before then are no help to it.
+        let judged = now.today.max(item.request.start_date);
         item.balance_after = context
             .balances(
                 email,
@@ -244,7 +246,7 @@ pub(crate) fn with_balances(
                 settings.default_allowance,
                 settings.leave_policy,
                 year..=year,
-                now.today,
+                judged,
             )
             .into_iter()
             .next();

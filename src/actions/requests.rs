@@ -81,7 +81,7 @@ pub fn submit_in(
     if leave_type.deducted {
         let (years, first_day) = balance_years(settings, now.today);
         let context = LeaveContext::load(conn, std::slice::from_ref(&actor.email), years, first_day)?;
-        check_balance(settings, &context, &actor.email, &leave_type, &counted, now.today)?;
+        check_balance(settings, &context, &actor.email, &leave_type, &counted, now.today, range.start)?;
     }
     let name = profile.map_or_else(|| actor.email.to_string(), |p| p.display_name);
     let name: String = name.chars().take(crate::domain::text::MAX_NAME).collect();

@@ -22,9 +22,10 @@ pub fn days(d: Days) -> String {
     }
 }
 
-/// What is left of a balance out of the whole year's: allowance, carried days and adjustments.
+/// What is left of a balance out of the whole year's: allowance, adjustments and the carried
+/// days that still count (all of them before they expire, those used in time after).
 fn of_total(b: &Balance) -> Days {
-    b.allowance + b.carried_over + b.adjustments
+    b.available + b.taken + b.pending
 }
 
 /// "12.5 of 25 left", marked when below zero.

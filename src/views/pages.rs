@@ -40,7 +40,7 @@ pub fn submitted(item: &Listed, message: &str, leave: &MyLeave) -> Markup {
         // Table parts come in a template: parsed bare after the form, the HTML parser would
         // drop the tbody and row tags.
         template { tbody hx-swap-oob=(format!("afterbegin:{}", ids::selector(ids::MY_REQUESTS))) { (rv::my_row(item, None)) } }
-        p #(ids::MY_EMPTY) hx-swap-oob="delete" {}
+        (rv::my_empty(true, true))
     }
 }
 
@@ -69,7 +69,7 @@ pub fn queue_updates(items: &[Listed], waiting: i64, newest: i32) -> Markup {
         @for item in items { (rv::queue_row(item, None, None)) }
         (pending_count(waiting, true))
         div hx-swap-oob=(format!("outerHTML:{}", ids::selector(ids::QUEUE_POLLER))) { (rv::queue_poller(newest)) }
-        p #(ids::QUEUE_EMPTY) hx-swap-oob="delete" {}
+        @if !items.is_empty() { (rv::queue_empty(true, true)) }
     }
 }
 

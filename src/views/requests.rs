@@ -185,6 +185,26 @@ pub fn cancel_form(r: &HolidayRequest, back: Back) -> Markup {
     }
 }
 
+/// The "nothing yet" line of the employee's list. Always in the page, hidden when there are
+/// rows, and replaced (`oob`) rather than deleted when a first row arrives, so that every later
+/// answer still finds it.
+pub fn my_empty(hidden: bool, oob: bool) -> Markup {
+    html! {
+        p #(ids::MY_EMPTY) .muted hidden[hidden] hx-swap-oob=[oob.then_some("true")] {
+            "You have not asked for any time off yet."
+        }
+    }
+}
+
+/// The queue's "nothing here" line, kept in the page like [`my_empty`].
+pub fn queue_empty(hidden: bool, oob: bool) -> Markup {
+    html! {
+        p #(ids::QUEUE_EMPTY) .muted hidden[hidden] hx-swap-oob=[oob.then_some("true")] {
+            "Nothing here: no requests match this filter."
+        }
+    }
+}
+
 /// A row of the employee's own list.
 pub fn my_row(item: &Listed, message: Option<&(Tone, String)>) -> Markup {
     let r = &item.request;
@@ -206,7 +226,7 @@ pub fn my_table(items: &[Listed], next: Option<Cursor>) -> Markup {
     html! {
         // Always there (hidden when not true) for the out-of-band delete when a first row arrives,
         // which htmx reports as an error when it finds nothing to delete.
-        p #(ids::MY_EMPTY) .muted hidden[!items.is_empty()] { "You have not asked for any time off yet." }
+        (my_empty(!items.is_empty(), false))
         div .table-wrap {
             table .requests {
                 caption .visually-hidden { "Your holiday requests" }
@@ -274,7 +294,7 @@ pub fn queue_table(items: &[Listed], status: Option<&Status>, next: Option<Curso
     let status_param = status.map_or("all", Status::as_str);
     html! {
         @if let Some(after) = poll_after { (queue_poller(after)) }
-        p #(ids::QUEUE_EMPTY) .muted hidden[!items.is_empty()] { "Nothing here: no requests match this filter." }
+        (queue_empty(!items.is_empty(), false))
         div .table-wrap {
             table .requests {
                 caption .visually-hidden { "Requests from your team" }

@@ -161,7 +161,7 @@ async fn submit(
                 r.end_date
             );
             if let Some(b) = &item.balance_after {
-                message.push_str(&format!(" Left after it: {} days.", b.available));
+                message.push_str(&format!(" Left after it: {}.", crate::views::leave::days(b.available)));
             }
             if htmx.0 {
                 let leave = actions::my_leave(app, &user.actor).await?;

@@ -2,7 +2,7 @@
 //! the development banner on it: each page as each kind of person sees it, an error page, a form
 //! showing a mistake, and a queue row changed in place by htmx.
 
-use crate::support::{App, JOE, MARIA, Options};
+use crate::support::{ADMIN, App, JOE, MARIA, Options};
 
 pub async fn every_page_passes_axe(app: App) {
     let b = app.browser(Options::default()).await;
@@ -39,6 +39,21 @@ pub async fn every_page_passes_axe(app: App) {
     b.wait_for_pending_count("2 waiting").await;
     b.assert_same_document().await;
     b.assert_accessible("the queue after a decision made in place").await;
+
+    // The admins' page, with a person and a location's holidays shown, and with a refused form.
+    b.switch_user(ADMIN).await;
+    b.goto("/admin?email=joe@example.com&location=GB-ENG&year=2027").await;
+    b.wait_for_text("main", "Leave types").await;
+    assert!(b.exists("form#person").await && b.exists("form#adjustment").await, "a person is shown");
+    b.assert_accessible("the admins' page").await;
+    b.type_into("#type-new-name", "Jury service").await;
+    b.type_into("#type-new-colour", "teal").await;
+    b.click("#type-new button[type=submit]").await;
+    b.wait_for_text("main .alert-error", "#rrggbb").await;
+    b.assert_accessible("the admins' page with a refused form").await;
+    b.goto("/public-holidays").await;
+    b.wait_for_text("main", "Public holidays").await;
+    b.assert_accessible("the public holidays page").await;
 
     // Joe, who decides nothing.
     b.switch_user(JOE).await;

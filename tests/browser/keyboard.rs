@@ -56,7 +56,7 @@ pub async fn keyboard_alone(app: App) {
     b.press(&keys("10022028")).await;
     b.tab_to("#end_date", 3).await;
     b.press(&keys("10062028")).await;
-    b.tab_to("#leave_type", 1).await;
+    b.tab_to("#leave_type", 3).await;
     b.press(&keys("U")).await;
     assert_eq!(b.value("#leave_type").await, "3", "Unpaid leave");
     b.tab_to("#start_part", 1).await;

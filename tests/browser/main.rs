@@ -11,6 +11,7 @@ mod accessibility;
 mod employee;
 mod hardening;
 mod keyboard;
+mod leave;
 mod manager;
 mod no_javascript;
 mod phone;
@@ -41,4 +42,5 @@ browser_tests! {
     pages_fit_a_phone_and_load_nothing_from_elsewhere => phone::pages_fit_a_phone,
     every_page_passes_an_axe_core_audit_at_desktop_and_phone_width => accessibility::every_page_passes_axe,
     enter_in_a_decision_note_adds_a_line_and_never_decides => hardening::enter_in_a_note_never_decides,
+    the_request_form_counts_as_it_is_filled_in_and_the_balance_card_follows => leave::live_preview,
 }

@@ -4,7 +4,7 @@
 use crate::support::{App, Browser, JOE, Options};
 
 /// Elements outside the viewport's width, except inside a table's scrolling box.
-const OVERFLOW: &str = "
+pub const OVERFLOW: &str = "
     const width = document.documentElement.clientWidth;
     const out = [];
     if (document.documentElement.scrollWidth > width) {

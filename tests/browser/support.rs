@@ -168,33 +168,6 @@ impl App {
             available: days("available"),
         }
     }
-}
-
-/// A balance as `GET /api/balances` gives it, in days.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Balance {
-    pub allowance: f64,
-    pub carried_over: f64,
-    pub adjustments: f64,
-    pub taken: f64,
-    pub pending: f64,
-    pub available: f64,
-}
-
-impl Balance {
-    /// What "N of TOTAL" counts out of: the allowance, carried days and adjustments.
-    pub fn total(&self) -> f64 {
-        self.allowance + self.carried_over + self.adjustments
-    }
-}
-
-/// Days as the pages write them: "26.5", "30".
-pub fn days(d: f64) -> String {
-    let halves = (d * 2.0).round() as i64;
-    let sign = if halves < 0 { "-" } else { "" };
-    let abs = halves.unsigned_abs();
-    if abs % 2 == 0 { format!("{sign}{}", abs / 2) } else { format!("{sign}{}.5", abs / 2) }
-}
 
     /// A new browser session (its own profile, so its own cookies).
     pub async fn browser(&self, options: Options) -> Browser {
@@ -247,6 +220,42 @@ pub fn days(d: f64) -> String {
         let session = client.session_id().await.expect("session id").expect("a session");
         Browser { client, base: self.base.clone(), driver_port: self.driver.port, session }
     }
+}
+
+/// A balance as `GET /api/balances` gives it, in days.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Balance {
+    pub allowance: f64,
+    pub carried_over: f64,
+    pub adjustments: f64,
+    pub taken: f64,
+    pub pending: f64,
+    pub available: f64,
+}
+
+impl Balance {
+    /// What "N of TOTAL" counts out of: the allowance, carried days and adjustments.
+    pub fn total(&self) -> f64 {
+        self.allowance + self.carried_over + self.adjustments
+    }
+
+    /// What a request that starts after the carried days expire has to draw on: none of them
+    /// (the years these tests book have no leave early enough to have used them).
+    pub fn available_after_expiry(&self) -> f64 {
+        self.available - self.carried_over
+    }
+
+    pub fn total_after_expiry(&self) -> f64 {
+        self.allowance + self.adjustments
+    }
+}
+
+/// Days as the pages write them: "26.5", "30".
+pub fn days(d: f64) -> String {
+    let halves = (d * 2.0).round() as i64;
+    let sign = if halves < 0 { "-" } else { "" };
+    let abs = halves.unsigned_abs();
+    if abs.is_multiple_of(2) { format!("{sign}{}", abs / 2) } else { format!("{sign}{}.5", abs / 2) }
 }
 
 /// How a browser is opened.

@@ -293,6 +293,16 @@ fn carried_over_days_reach_the_next_year(b: Backend) {
     let next = annual(&app, CARRIE, 2032);
     assert_eq!((next["carried_over"].clone(), next["carried_expires"].clone()), (json!(5.0), json!("2032-03-31")));
     assert_eq!(next["available"], 30.0, "the expiry is still ahead: {next}");
+    // Carried days help only requests made before they expire: after the whole allowance is
+    // booked for May, a day in June is refused, a day in March is not.
+    app.ask(CARRIE, "2032-05-03", "2032-06-04");
+    let (status, body) =
+        app.post_json("/api/requests", CARRIE, json!({"start_date": "2032-06-07", "end_date": "2032-06-07"}));
+    assert_eq!((status, body["field"].clone()), (Status::UnprocessableEntity, json!("leave_type")), "{body}");
+    assert!(body["error"].as_str().unwrap().contains("only 0 are left for 2032"), "{body}");
+    let (status, body) =
+        app.post_json("/api/requests", CARRIE, json!({"start_date": "2032-03-01", "end_date": "2032-03-01"}));
+    assert_eq!(status, Status::Created, "a carried day, used in time: {body}");
 }
 
 fn people_are_updated_with_checked_fields(b: Backend) {
