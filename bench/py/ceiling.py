@@ -56,9 +56,9 @@ BENCH_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # literal for a sample and the pgbench expression in `pgbench` for the runs.
 ENDPOINTS = {
     "queue": {
-        "title": "GET /queue as a manager (their reports' pending requests, 20 a page)",
+        "title": "GET /queue as a manager (their reports' pending requests, 20 a page, with balances)",
         "pick": "\\set m random(:mlo, :mhi)",
-        "query": "SELECT manager, reports, own_and_team FROM mgr WHERE m = {m}",
+        "query": "SELECT manager, reports, own_and_team, queue_people FROM mgr WHERE m = {m}",
         "pgbench": {"m": ":m"},
     },
     "list": {
@@ -572,24 +572,26 @@ def explain_statements(ep, a, sample, path):
         lines.append(f"DEALLOCATE {name};")
     least = os.path.join(BENCH_DIR, "pgbench", "least", f"{ep}.sql")
     if os.path.exists(least):
-        values = {"pending": "Pending"}
+        values = {"pending": "Pending", "first_day": f"{time.gmtime().tm_year - 2}-01-01"}
         if "manager" in sample["inputs"]:
             values["m"] = sample["inputs"]["manager"][1:].split("@")[0]
-        sql = "\n".join(l for l in open(least) if not l.startswith(("\\", "--"))).strip().rstrip(";")
-        order = []
+        text = "\n".join(l for l in open(least) if not l.startswith(("\\", "--"))).strip().rstrip(";")
+        # A least-SQL script may hold more than one statement (the queue's rows, then balances).
+        for j, sql in enumerate(part.strip() for part in text.split(";") if part.strip()):
+            order = []
 
-        def sub(m):
-            order.append(m.group(1))
-            return f"${len(order)}"
-        sql = re.sub(r"(?<!:):([A-Za-z_][A-Za-z0-9_]*)", sub, sql)
-        name = f"least_{ep.replace('-', '_')}"
-        lines.append(f"PREPARE {name} AS {sql};")
-        args = "(" + ", ".join(quote(values[v]) for v in order) + ")" if order else ""
-        for mode in ("force_custom_plan", "force_generic_plan"):
-            lines.append(f"SET plan_cache_mode = {mode};")
-            lines.append(f"\\echo '=== {ep} as {sample['label']}: least SQL (bench/pgbench/least/{ep}.sql), {mode.split('_')[1]} plan'")
-            lines.append(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE {name}{args};")
-        lines.append(f"DEALLOCATE {name};")
+            def sub(m):
+                order.append(m.group(1))
+                return f"${len(order)}"
+            sql = re.sub(r"(?<!:):([A-Za-z_][A-Za-z0-9_]*)", sub, sql)
+            name = f"least_{ep.replace('-', '_')}_{j + 1}"
+            lines.append(f"PREPARE {name} AS {sql};")
+            args = "(" + ", ".join(quote(values[v]) for v in order) + ")" if order else ""
+            for mode in ("force_custom_plan", "force_generic_plan"):
+                lines.append(f"SET plan_cache_mode = {mode};")
+                lines.append(f"\\echo '=== {ep} as {sample['label']}: least SQL (bench/pgbench/least/{ep}.sql) statement {j + 1}, {mode.split('_')[1]} plan'")
+                lines.append(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE {name}{args};")
+            lines.append(f"DEALLOCATE {name};")
     res = subprocess.run(["psql", "-qX", "-v", "ON_ERROR_STOP=1"], input="\n".join(lines) + "\n",
                          capture_output=True, text=True)
     with open(path, "a") as f:

@@ -30,6 +30,18 @@ LEFT JOIN LATERAL (
 ) r ON true;
 ALTER TABLE :"aux".mgr ADD PRIMARY KEY (m);
 
+-- The people on a manager's first queue page (their reports' 20 newest pending requests), in
+-- the order the app sorts them: whose balances the page reads.
+ALTER TABLE :"aux".mgr ADD COLUMN queue_people text[];
+-- A team with nothing pending has none: the app then skips the statement, the generated
+-- script runs it with an empty list (a few buffers of type rows more than the app reads).
+UPDATE :"aux".mgr a SET queue_people = coalesce((
+    SELECT array_agg(e ORDER BY e COLLATE "C") FROM (
+        SELECT DISTINCT e FROM (
+            SELECT h.requester_email AS e FROM holiday_requests h
+            WHERE h.requester_email = ANY (a.reports) AND h.status = 'Pending'
+            ORDER BY h.request_id DESC LIMIT 20) page) d), '{}');
+
 -- Who can ask for a holiday (employees, then managers: 'e' sorts before 'm'), numbered from 0,
 -- with what submitting passes: the person, their name and the key of their advisory lock.
 CREATE TABLE :"aux".emp AS
