@@ -18,6 +18,7 @@ diesel::table! {
         start_part -> Text,
         end_part -> Text,
         days -> Nullable<Double>,
+        coverage -> Nullable<Text>,
     }
 }
 
@@ -105,6 +106,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    coverage_rules (rule_id) {
+        rule_id -> Integer,
+        team -> Nullable<Text>,
+        kind -> Text,
+        max_off -> Nullable<Integer>,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        name -> Nullable<Text>,
+        mode -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(request_events -> holiday_requests (request_id));
 diesel::joinable!(request_days -> holiday_requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -115,5 +131,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     request_days,
     balance_adjustments,
     policy_events,
-    public_holiday_changes
+    public_holiday_changes,
+    coverage_rules
 );

@@ -77,6 +77,24 @@ pub(super) fn count_for(
     Ok(Asked { counted })
 }
 
+/// The days a request takes off work and how much of each, for the coverage rules; a request
+/// that takes none (as the days stand today) takes nothing from coverage either.
+pub(super) fn days_off(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    profile: Option<&Profile>,
+    ask: Ask,
+) -> Result<Vec<(NaiveDate, crate::domain::calendar::Part)>, AppError> {
+    let (week, location) = workplace(profile);
+    let rules = CountRules {
+        week,
+        leave_year: settings.leave_policy.leave_year,
+        carry_months: settings.leave_policy.carry_months,
+    };
+    let holidays = public_holidays_in(conn, location.as_ref(), ask.range.start, ask.range.end)?;
+    Ok(count(&ask, &rules, &holidays).map(|c| c.off).unwrap_or_default())
+}
+
 /// What the request page says of how a request's days were counted: the requester's working
 /// week and location, and the public holidays in its dates, as they stand today (the days
 /// themselves were counted and stored when the request was made).

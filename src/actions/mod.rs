@@ -6,6 +6,7 @@
 //! (one statement, [`Person::directory_of`]) and its rows with "also off" (one more,
 //! [`HolidayRequest::page`]).
 
+pub mod calendar;
 pub mod directory;
 pub mod leave;
 mod requests;
@@ -111,6 +112,8 @@ pub struct Listed {
     /// The requester's balance of the request's type in the leave year it starts in, this
     /// request counted, where the list shows it (the queue) and the type is deducted.
     pub balance_after: Option<Balance>,
+    /// Whether its decision form offers an admin the override of a blocking coverage rule.
+    pub offer_override: bool,
 }
 
 pub struct Listing {
@@ -154,6 +157,7 @@ fn describe(actor: &Actor, managed: Managed, away: &Absences, now: Now) -> Liste
         request: r,
         leave_type,
         balance_after: None,
+        offer_override: false,
     }
 }
 

@@ -5,11 +5,13 @@ use super::leave::{Asked, asked, balance_years, check_balance, count_for};
 use super::{App, Listed, visible_one};
 use crate::config::Settings;
 use crate::db::{DbConnection, take_turns};
+use crate::domain::coverage::Mode;
 use crate::domain::text::optional_text;
 use crate::domain::{Actor, Decision, Email, EventAction, Invalid, Now, Ownership, Status, Zone};
 use crate::error::AppError;
 use crate::models::balance::LeaveContext;
 use crate::models::event::{Event, NewEvent};
+use crate::models::policy_event::PolicyEvent;
 use crate::models::request::{Managed, NewRequest};
 use crate::models::{HolidayRequest, Profile};
 use chrono::NaiveDate;
@@ -83,6 +85,20 @@ pub fn submit_in(
         let context = LeaveContext::load(conn, std::slice::from_ref(&actor.email), years, first_day)?;
         check_balance(settings, &context, &actor.email, &leave_type, &counted, now.today, range.start)?;
     }
+    let manager = profile.as_ref().and_then(|p| p.manager_email.clone());
+    let breaches = super::calendar::check(conn, &actor.email, manager.as_ref(), &counted.off, None)?;
+    // Leave that needs no approval (sickness) cannot be refused: its rules only warn.
+    if let Some(b) = breaches.iter().find(|b| b.mode == Mode::Block && leave_type.needs_approval) {
+        return Err(Invalid::new(
+            "start_date",
+            format!(
+                "{} A coverage rule blocks requests then: choose other dates, or talk to your manager.",
+                b.sentence
+            ),
+        )
+        .into());
+    }
+    let coverage = breaches.iter().map(|b| b.sentence.as_str()).collect::<Vec<_>>().join("\n");
     let name = profile.map_or_else(|| actor.email.to_string(), |p| p.display_name);
     let name: String = name.chars().take(crate::domain::text::MAX_NAME).collect();
     let approved_note = format!("{} needs no approval.", leave_type.name);
@@ -98,6 +114,7 @@ pub fn submit_in(
         days: counted.days,
         years: &counted.years,
         approved_at_once: (!leave_type.needs_approval).then_some(approved_note.as_str()),
+        coverage: (!coverage.is_empty()).then_some(coverage.as_str()),
     };
     let request = HolidayRequest::submit(conn, new).map_err(|e| match e {
         DieselError::DatabaseError(_, ref info) if info.constraint_name() == Some(NO_OVERLAP) => AppError::Invalid(
@@ -108,7 +125,16 @@ pub fn submit_in(
     Ok(request.request_id)
 }
 
-pub async fn decide(app: &App, actor: &Actor, id: i32, decision: &str, note: Option<&str>) -> Result<Listed, AppError> {
+/// Decides a pending request. Approving over a blocking coverage rule takes an admin, who says
+/// so (`override_block`) and why (the note); that is recorded in the policy audit too.
+pub async fn decide(
+    app: &App,
+    actor: &Actor,
+    id: i32,
+    decision: &str,
+    note: Option<&str>,
+    override_block: bool,
+) -> Result<Listed, AppError> {
     let decision = Decision::parse(decision)
         .ok_or_else(|| Invalid::new("decision", "The decision must be Approved or Declined."))?;
     let note = optional_text("note", "note", note)?;
@@ -119,6 +145,35 @@ pub async fn decide(app: &App, actor: &Actor, id: i32, decision: &str, note: Opt
             let owner =
                 Ownership { requester: managed.request.requester_email.as_ref(), manager: managed.manager.as_ref() };
             actor.may_decide(&owner)?;
+            if decision == Decision::Approved && managed.request.status == Status::Pending {
+                let request = &managed.request;
+                let blocks: Vec<String> =
+                    super::calendar::at_approval(conn, &settings, owner.requester, owner.manager, request)?
+                        .into_iter()
+                        .filter(|b| b.mode == Mode::Block)
+                        .map(|b| b.sentence)
+                        .collect();
+                if !blocks.is_empty() {
+                    let why = blocks.join(" ");
+                    if !actor.is_admin {
+                        return Err(AppError::Conflict(format!(
+                            "{why} A coverage rule blocks this: only an admin can approve over it, with a note."
+                        )));
+                    }
+                    if !override_block {
+                        return Err(Invalid::new(
+                            "override",
+                            format!("{why} To approve over this blocking coverage rule, confirm the override and say why in the note."),
+                        )
+                        .into());
+                    }
+                    let Some(reason) = note.as_deref() else {
+                        return Err(Invalid::new("note", "Say in the note why you approve over the coverage rule.").into());
+                    };
+                    let detail = serde_json::json!({ "breaches": blocks, "note": reason });
+                    PolicyEvent::record(conn, &actor.email, "coverage_override", &format!("request #{id}"), &detail, now.utc)?;
+                }
+            }
             if HolidayRequest::decide_if_pending(conn, id, decision.status(), note.as_deref(), &actor.email, now.utc)?
                 .is_none()
             {

@@ -1,6 +1,7 @@
 //! How many days a request takes: the working days of the requester's week in its range, less
 //! their location's public holidays, with half days at either end.
 
+use super::calendar::Part;
 use super::holidays::PublicHoliday;
 use super::leave::{Days, EndPart, LeaveYear, StartPart, WorkingWeek};
 use super::{DateRange, Invalid};
@@ -47,6 +48,8 @@ pub struct Counted {
     pub years: Vec<YearShare>,
     /// Public holidays on working days of the range, not counted (a half-day one counts half).
     pub holidays: Vec<PublicHoliday>,
+    /// The days it takes off work and how much of each, in order (what coverage rules count).
+    pub off: Vec<(NaiveDate, Part)>,
 }
 
 /// Half-day public holidays are taken to be afternoons (24 and 31 December, in the countries
@@ -59,7 +62,7 @@ pub fn count(ask: &Ask, rules: &CountRules, holidays: &[PublicHoliday]) -> Resul
             "A one-day request can start in the afternoon or end at noon, not both: that leaves no time off.",
         ));
     }
-    let mut counted = Counted { days: Days::ZERO, years: Vec::new(), holidays: Vec::new() };
+    let mut counted = Counted { days: Days::ZERO, years: Vec::new(), holidays: Vec::new(), off: Vec::new() };
     let mut holidays = holidays.iter().filter(|h| h.date >= start && h.date <= end).peekable();
     for day in start.iter_days().take_while(|d| *d <= end) {
         let holiday = std::iter::from_fn(|| holidays.next_if(|h| h.date <= day)).filter(|h| h.date == day).last();
@@ -77,6 +80,16 @@ pub fn count(ask: &Ask, rules: &CountRules, holidays: &[PublicHoliday]) -> Resul
         };
         let halves = i32::from(morning && !morning_off) + i32::from(afternoon && !afternoon_off);
         if halves > 0 {
+            counted.off.push((
+                day,
+                if halves == 2 {
+                    Part::Full
+                } else if morning && !morning_off {
+                    Part::Morning
+                } else {
+                    Part::Afternoon
+                },
+            ));
             add_share(&mut counted, day, Days::halves(halves), rules);
         }
     }

@@ -2,7 +2,9 @@
 
 pub mod absence;
 pub mod balance;
+pub mod calendar;
 pub mod counting;
+pub mod coverage;
 pub mod dates;
 pub mod email;
 pub mod holidays;

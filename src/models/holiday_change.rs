@@ -49,6 +49,26 @@ pub fn affecting(
     Ok(rows.into_iter().map(HolidayChange::from).collect())
 }
 
+/// The changes that can apply to anyone at any of `locations` (or at none) between two dates:
+/// one statement for a whole team.
+pub fn affecting_any(
+    conn: &mut DbConnection,
+    locations: &[&Location],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<HolidayChange>> {
+    let mut codes: Vec<&str> = vec![EVERYONE];
+    codes.extend(locations.iter().flat_map(|l| [l.country(), l.code()]));
+    codes.sort_unstable();
+    codes.dedup();
+    let rows: Vec<Row> = phc::table
+        .filter(phc::location.eq_any(codes))
+        .filter(phc::holiday_date.between(from, to))
+        .select((phc::location, phc::holiday_date, phc::name, phc::half_day, phc::removed))
+        .load(conn)?;
+    Ok(rows.into_iter().map(HolidayChange::from).collect())
+}
+
 /// Records a change, replacing any earlier one for the same location and date.
 pub fn record(conn: &mut DbConnection, change: &HolidayChange, by: &Email, at: NaiveDateTime) -> QueryResult<()> {
     let location = change.location.as_deref().unwrap_or(EVERYONE);

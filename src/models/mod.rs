@@ -1,6 +1,8 @@
 //! Rows and the queries that return them, one module per table.
 
 pub mod balance;
+pub mod calendar;
+pub mod coverage;
 pub mod event;
 pub mod holiday_change;
 pub mod leave_type;

@@ -145,6 +145,39 @@ impl Person {
 }
 
 impl Profile {
+    /// A team: the manager and the people who report to them, by name.
+    pub fn team(conn: &mut DbConnection, manager: &Email) -> QueryResult<Vec<Profile>> {
+        people::table
+            .filter(people::manager_email.eq(manager).or(people::email.eq(manager)))
+            .order((people::display_name, people::email))
+            .select(Profile::as_select())
+            .load(conn)
+    }
+
+    /// A page of everyone, by name.
+    pub fn page(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<Vec<Profile>> {
+        people::table
+            .order((people::display_name, people::email))
+            .offset(offset)
+            .limit(limit)
+            .select(Profile::as_select())
+            .load(conn)
+    }
+
+    /// Someone the directory does not list, as the defaults make them.
+    pub fn unlisted(email: &Email) -> Profile {
+        Profile {
+            email: email.clone(),
+            display_name: email.to_string(),
+            manager_email: None,
+            location: None,
+            working_week: crate::domain::leave::WorkingWeek::default().to_string(),
+            timezone: None,
+            allowance_days: None,
+            start_date: None,
+        }
+    }
+
     /// Everyone, keyed by email: what an import compares its file with.
     pub fn all_by_email(conn: &mut DbConnection) -> QueryResult<HashMap<Email, Profile>> {
         Ok(people::table.select(Profile::as_select()).load(conn)?.into_iter().map(|p| (p.email.clone(), p)).collect())

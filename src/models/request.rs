@@ -33,6 +33,8 @@ pub struct HolidayRequest {
     pub end_part: EndPart,
     /// As counted when the request was made; `None` on rows other tools wrote.
     pub days: Option<f64>,
+    /// What the coverage rules said when it was made, a sentence a line.
+    pub coverage: Option<String>,
 }
 
 /// A request being made: pending, or approved at once when its type needs no approval.
@@ -49,6 +51,8 @@ pub struct NewRequest<'a> {
     pub years: &'a [YearShare],
     /// Approved as it is made, with this note on its "Approved" event.
     pub approved_at_once: Option<&'a str>,
+    /// The coverage rules' warnings, a sentence a line.
+    pub coverage: Option<&'a str>,
 }
 
 /// What a list shows of a request's type.
@@ -156,11 +160,11 @@ macro_rules! pg_page_tail {
 )
 SELECT run, request_id, employee_name, start_date, end_date, status, manager_note, requester_email,
        comment, created_at, decided_by, decided_at, manager_email, page.leave_type_id, start_part, end_part, days,
-       t.name, t.colour, t.private
+       coverage, t.name, t.colour, t.private
 FROM page LEFT JOIN leave_types t ON t.leave_type_id = page.leave_type_id
 UNION ALL
 SELECT 2, request_id, display_name, start_date, end_date, status, NULL, email, NULL, NULL, NULL, NULL, manager_email,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM away
 ORDER BY 1, 2 DESC"
     };
@@ -187,11 +191,11 @@ macro_rules! sqlite_page_tail {
 )
 SELECT run, request_id, employee_name, start_date, end_date, status, manager_note, requester_email,
        comment, created_at, decided_by, decided_at, manager_email, page.leave_type_id, start_part, end_part, days,
-       t.name, t.colour, t.private
+       coverage, t.name, t.colour, t.private
 FROM page LEFT JOIN leave_types t ON t.leave_type_id = page.leave_type_id
 UNION ALL
 SELECT 2, request_id, display_name, start_date, end_date, status, NULL, email, NULL, NULL, NULL, NULL, manager_email,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM away
 ORDER BY 1, 2 DESC"
     };
@@ -318,6 +322,7 @@ type PageColumns = (
     Nullable<Double>,
     Nullable<Text>,
     Nullable<Text>,
+    Nullable<Text>,
     Nullable<Bool>,
 );
 
@@ -342,6 +347,7 @@ struct PageRow {
     start_part: Option<StartPart>,
     end_part: Option<EndPart>,
     days: Option<f64>,
+    coverage: Option<String>,
     type_name: Option<String>,
     type_colour: Option<String>,
     type_private: Option<bool>,
@@ -397,6 +403,7 @@ impl HolidayRequest {
                 hr::start_part.eq(new.start_part),
                 hr::end_part.eq(new.end_part),
                 hr::days.eq(new.days.as_f64()),
+                hr::coverage.eq(new.coverage),
             ))
             .returning(hr::all_columns)
             .get_result(conn)?;
@@ -627,6 +634,7 @@ impl Page {
                     start_part: row.start_part.unwrap_or_default(),
                     end_part: row.end_part.unwrap_or_default(),
                     days: row.days,
+                    coverage: row.coverage,
                 },
             });
         }

@@ -9,6 +9,7 @@ use maud::{DOCTYPE, Markup, html};
 pub enum Section {
     Mine,
     Queue,
+    Calendar,
     Holidays,
     Admin,
     Other,
@@ -92,6 +93,7 @@ pub fn page(title: &str, frame: Option<&Frame>, section: Section, flash: Option<
                                     "Team queue " (pending_count(f.viewer.waiting, false))
                                 }
                             }
+                            a href="/calendar" aria-current=[(section == Section::Calendar).then_some("page")] { "Calendar" }
                             a href="/public-holidays" aria-current=[(section == Section::Holidays).then_some("page")] { "Public holidays" }
                             @if f.viewer.actor.is_admin {
                                 a href="/admin" aria-current=[(section == Section::Admin).then_some("page")] { "Leave policy" }

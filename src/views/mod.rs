@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod assets;
+pub mod calendar;
+pub mod ics;
 pub mod layout;
 pub mod leave;
 pub mod pages;
@@ -23,6 +25,7 @@ pub mod ids {
     pub const PENDING_COUNT: &str = "pending-count";
     pub const MY_BALANCES: &str = "my-balances";
     pub const REQUEST_PREVIEW: &str = "request-preview";
+    pub const CALENDAR: &str = "calendar";
 
     pub fn request_row(id: i32) -> String {
         format!("request-{id}")

@@ -70,6 +70,26 @@ fn dates(item: &Listed) -> Markup {
     }
 }
 
+/// What the coverage rules said when the request was made, for whoever decides it.
+fn coverage_warnings(r: &HolidayRequest) -> Markup {
+    html! {
+        @if let Some(c) = &r.coverage {
+            @for line in c.lines() { p .coverage-warning { span aria-hidden="true" { "⚠ " } "Coverage: " (line) } }
+        }
+    }
+}
+
+/// The request as a calendar file, once it is approved.
+fn add_to_calendar(r: &HolidayRequest) -> Markup {
+    html! {
+        @if r.status == Status::Approved {
+            a .add-to-calendar href=(format!("/requests/{}.ics", r.request_id)) download {
+                "Add to calendar" span .visually-hidden { " (request #" (r.request_id) ", .ics file)" }
+            }
+        }
+    }
+}
+
 /// "Suzy (approved), Charlie (pending) and 2 more".
 fn also_off_text(off: &AlsoOff) -> String {
     let names = off.labels().join(", ");
@@ -145,7 +165,9 @@ fn request_link(id: i32) -> Markup {
 /// a new line and never submits: deciding takes an explicit Approve or Decline. In a row of the
 /// queue it swaps that row; on the request's page it is a plain post. `kept_note` refills a
 /// note that could not be saved.
-pub fn decision_form(r: &HolidayRequest, back: Back, kept_note: Option<&str>) -> Markup {
+/// `offer_override` adds the admin's confirmation for approving over a blocking coverage rule,
+/// after such an approval was refused for want of it.
+pub fn decision_form(r: &HolidayRequest, back: Back, kept_note: Option<&str>, offer_override: bool) -> Markup {
     let id = r.request_id;
     let action = format!("/requests/{id}/decision");
     let in_row = back == Back::Queue;
@@ -160,6 +182,12 @@ pub fn decision_form(r: &HolidayRequest, back: Back, kept_note: Option<&str>) ->
             }
             textarea .note #(ids::note(id)) name="note" rows="1" maxlength="1000" autocomplete="off"
                 placeholder="Add a comment (optional)…" { (kept_note.unwrap_or("")) }
+            @if offer_override {
+                label .override {
+                    input type="checkbox" name="override" value="true";
+                    " Approve over the blocking coverage rule (say why in the note)"
+                }
+            }
             button type="submit" .approve name="decision" value="Approved"
                 aria-label=(format!("Approve request #{id} from {}", r.employee_name)) { "Approve" }
             button type="submit" .decline name="decision" value="Declined"
@@ -217,6 +245,7 @@ pub fn my_row(item: &Listed, message: Option<&(Tone, String)>) -> Markup {
             td {
                 (message_cell(message))
                 @if item.can_cancel { (cancel_form(r, Back::Home)) }
+                (add_to_calendar(r))
             }
         }
     }
@@ -256,12 +285,13 @@ pub fn queue_row(item: &Listed, message: Option<&(Tone, String)>, kept_note: Opt
                 @if item.also_off.total > 0 {
                     p .also-off { "Also off: " (also_off_text(&item.also_off)) }
                 }
+                (coverage_warnings(r))
             }
             td { (r.comment.as_deref().unwrap_or("")) }
             td { (badge(&r.status)) }
             td {
                 (message_cell(message))
-                @if item.can_decide { (decision_form(r, Back::Queue, kept_note)) } @else { (decided_by(r)) }
+                @if item.can_decide { (decision_form(r, Back::Queue, kept_note, item.offer_override)) } @else { (decided_by(r)) }
             }
         }
     }
@@ -359,12 +389,14 @@ pub fn details(item: &Listed, how: Option<&HowCounted>, events: &[Event]) -> Mar
                     }
                 }
                 @if item.also_off.total > 0 { dt { "Also off" } dd { (also_off_text(&item.also_off)) } }
+                @if r.coverage.is_some() { dt { "Coverage" } dd { (coverage_warnings(r)) } }
                 dt { "Comment" } dd { (r.comment.as_deref().unwrap_or("—")) }
                 dt { "Manager's note" } dd { (r.manager_note.as_deref().unwrap_or("—")) }
                 dt { "Asked" } dd { (timestamp(r.created_at)) }
             }
-            @if item.can_decide { (decision_form(r, Back::Details, None)) }
+            @if item.can_decide { (decision_form(r, Back::Details, None, item.offer_override)) }
             @if item.can_cancel { (cancel_form(r, Back::Details)) }
+            (add_to_calendar(r))
         }
         section .card {
             h2 { "History" }

@@ -2,8 +2,10 @@
 //! Errors are `{"error": "<sentence>"}` with the matching status code.
 
 use super::guards::{CurrentUser, JsonBody, SameOrigin};
+use crate::actions::calendar::{CalendarView, RuleInput, Shows};
 use crate::actions::leave::{AdjustmentInput, HolidayInput, PersonInput, TypeBalance, TypeInput};
 use crate::actions::{self, App, Listed, RequestInput};
+use crate::domain::coverage::{Kind, Rule};
 use crate::domain::holidays::PublicHoliday;
 use crate::domain::leave::{Days, LeaveType, WorkingWeek};
 use crate::domain::{Email, EventAction, Invalid, Status};
@@ -34,7 +36,11 @@ pub fn routes() -> Vec<Route> {
         add_public_holiday,
         remove_public_holiday,
         update_person,
-        adjust
+        adjust,
+        calendar,
+        coverage_rules,
+        add_coverage_rule,
+        remove_coverage_rule
     ]
 }
 
@@ -112,6 +118,13 @@ mod iso {
         s.serialize_str(std::str::from_utf8(&text).map_err(S::Error::custom)?)
     }
 
+    pub fn optional_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => date(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
     pub fn optional_utc<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
         match t {
             Some(t) => utc(t, s),
@@ -174,12 +187,16 @@ pub struct RequestJson {
     pub also_off: Vec<String>,
     /// How many colleagues are away then in all.
     pub also_off_total: usize,
+    /// What the coverage rules said when it was made, as sentences.
+    pub coverage: Vec<String>,
 }
 
 impl From<Listed> for RequestJson {
     fn from(item: Listed) -> Self {
         let r = item.request;
+        let coverage = r.coverage.as_deref().map(|c| c.lines().map(str::to_owned).collect()).unwrap_or_default();
         RequestJson {
+            coverage,
             id: r.request_id,
             working_days: r.range().working_days(),
             leave_type: item.leave_type.map(|t| t.name),
@@ -358,6 +375,8 @@ async fn create(
 struct DecisionBody {
     decision: String,
     note: Option<String>,
+    /// An admin approving over a blocking coverage rule (with a note).
+    r#override: Option<bool>,
 }
 
 #[post("/requests/<id>/decision", data = "<body>")]
@@ -369,7 +388,9 @@ async fn decide(
     body: Result<JsonBody<DecisionBody>, AppError>,
 ) -> ApiResult<RequestJson> {
     let JsonBody(body) = body?;
-    let item = actions::decide(app, &user.actor, id, &body.decision, body.note.as_deref()).await?;
+    let item =
+        actions::decide(app, &user.actor, id, &body.decision, body.note.as_deref(), body.r#override.unwrap_or(false))
+            .await?;
     Ok(Answer(item.into()))
 }
 
@@ -755,4 +776,190 @@ async fn adjust(
     };
     let balance = actions::leave::adjust(app, &user.actor, &input).await?;
     Ok(Created::new("/api/balances").body(Answer(balance.into())))
+}
+
+#[derive(Serialize)]
+pub struct CalendarJson {
+    pub month: String,
+    /// The manager whose team is shown, or null for everyone.
+    pub team: Option<Email>,
+    /// For everyone: the page, and whether there is another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more: Option<bool>,
+    pub people: Vec<CalendarPersonJson>,
+}
+
+#[derive(Serialize)]
+pub struct CalendarPersonJson {
+    pub email: Email,
+    pub display_name: String,
+    pub location: Option<String>,
+    /// Only the days that are not plain working days.
+    pub days: Vec<CalendarDayJson>,
+}
+
+#[derive(Serialize)]
+pub struct CalendarDayJson {
+    #[serde(serialize_with = "iso::date")]
+    pub date: chrono::NaiveDate,
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leave_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<&'static str>,
+    /// Only for those who may open the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<i32>,
+}
+
+fn calendar_json(v: CalendarView) -> CalendarJson {
+    use crate::domain::calendar::DayKind;
+    let (team, page, more) = match &v.shows {
+        Shows::Team { manager, .. } => (Some(manager.clone()), None, None),
+        Shows::Everyone { page, more } => (None, Some(*page), Some(*more)),
+    };
+    let day = |date, kind: &DayKind<usize>| {
+        let plain = CalendarDayJson {
+            date,
+            kind: "",
+            name: None,
+            status: None,
+            leave_type: None,
+            part: None,
+            request_id: None,
+        };
+        match kind {
+            DayKind::Working => None,
+            DayKind::Weekend => Some(CalendarDayJson { kind: "weekend", ..plain }),
+            DayKind::Holiday { name, half } => Some(CalendarDayJson {
+                kind: "holiday",
+                name: Some(name.clone()),
+                part: half.then_some("afternoon"),
+                ..plain
+            }),
+            DayKind::Leave { leave, part } => v.leave.get(*leave).map(|s| CalendarDayJson {
+                kind: "leave",
+                status: Some(s.leave.status.clone()),
+                leave_type: Some(s.label.clone()),
+                part: Some(part.as_str()),
+                request_id: s.may_open.then_some(s.leave.request_id),
+                ..plain
+            }),
+        }
+    };
+    let people = v
+        .rows
+        .iter()
+        .map(|r| CalendarPersonJson {
+            email: r.profile.email.clone(),
+            display_name: r.profile.display_name.clone(),
+            location: r.location.as_ref().map(|l| l.code().to_owned()),
+            days: r.days.iter().filter_map(|(date, kind)| day(*date, kind)).collect(),
+        })
+        .collect();
+    CalendarJson { month: v.month.to_string(), team, page, more, people }
+}
+
+/// Who is off in a month: a team (the caller's by default), or everyone a page at a time.
+#[get("/calendar?<month>&<team>&<page>")]
+async fn calendar(
+    user: CurrentUser,
+    app: &State<App>,
+    month: Option<&str>,
+    team: Option<&str>,
+    page: Option<i64>,
+) -> ApiResult<CalendarJson> {
+    let p = actions::calendar::calendar(app, &user.actor, month, team, page, false).await?;
+    Ok(Answer(calendar_json(p.view)))
+}
+
+#[derive(Serialize)]
+pub struct RuleJson {
+    pub id: i32,
+    pub team: Option<Email>,
+    pub kind: &'static str,
+    pub max_off: Option<i32>,
+    #[serde(serialize_with = "iso::optional_date")]
+    pub start_date: Option<chrono::NaiveDate>,
+    #[serde(serialize_with = "iso::optional_date")]
+    pub end_date: Option<chrono::NaiveDate>,
+    pub name: Option<String>,
+    pub mode: &'static str,
+    /// The rule in a sentence.
+    pub description: String,
+}
+
+impl From<Rule> for RuleJson {
+    fn from(r: Rule) -> Self {
+        RuleJson {
+            id: r.id,
+            kind: r.kind.as_str(),
+            max_off: match r.kind {
+                Kind::MaxOff(n) => Some(n),
+                Kind::Blackout => None,
+            },
+            start_date: r.period.map(|p| p.start),
+            end_date: r.period.map(|p| p.end),
+            mode: r.mode.as_str(),
+            description: r.describe(),
+            team: r.team,
+            name: r.name,
+        }
+    }
+}
+
+#[get("/coverage-rules")]
+async fn coverage_rules(user: CurrentUser, app: &State<App>) -> ApiResult<Vec<RuleJson>> {
+    let rules = actions::calendar::rules(app, &user.actor).await?;
+    Ok(Answer(rules.into_iter().map(RuleJson::from).collect()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleBody {
+    team: Option<String>,
+    kind: String,
+    max_off: Option<i64>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    name: Option<String>,
+    mode: String,
+}
+
+#[post("/coverage-rules", data = "<body>")]
+async fn add_coverage_rule(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    body: Result<JsonBody<RuleBody>, AppError>,
+) -> Result<Created<Answer<RuleJson>>, AppError> {
+    let JsonBody(b) = body?;
+    let input = RuleInput {
+        team: b.team,
+        kind: b.kind,
+        max_off: b.max_off,
+        start_date: b.start_date,
+        end_date: b.end_date,
+        name: b.name,
+        mode: b.mode,
+    };
+    let rule = actions::calendar::add_rule(app, &user.actor, &input).await?;
+    Ok(Created::new(format!("/api/coverage-rules/{}", rule.id)).body(Answer(RuleJson::from(rule))))
+}
+
+#[delete("/coverage-rules/<id>")]
+async fn remove_coverage_rule(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    id: i32,
+) -> Result<HttpStatus, AppError> {
+    actions::calendar::remove_rule(app, &user.actor, id).await?;
+    Ok(HttpStatus::NoContent)
 }

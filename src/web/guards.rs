@@ -204,8 +204,11 @@ impl<'r> FromRequest<'r> for SameOrigin {
 #[derive(Clone, Copy, Debug)]
 pub struct Htmx(pub bool);
 
+/// A history restore (the Back button after htmx pushed an address it no longer has cached)
+/// asks for the whole page, not a fragment.
 pub fn is_htmx(req: &Request<'_>) -> bool {
     req.headers().get_one("HX-Request") == Some("true")
+        && req.headers().get_one("HX-History-Restore-Request") != Some("true")
 }
 
 #[rocket::async_trait]

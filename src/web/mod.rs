@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod calendar;
 pub mod guards;
 pub mod pages;
 
@@ -19,6 +20,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
     rocket
         .mount("/", pages::routes())
         .mount("/", admin::routes())
+        .mount("/", calendar::routes())
         .mount("/", routes![css, htmx])
         .mount("/api", api::routes())
         .mount("/", api::health_routes())

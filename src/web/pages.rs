@@ -222,6 +222,8 @@ struct DecisionForm {
     decision: String,
     note: Option<String>,
     back: Option<String>,
+    /// An admin approving over a blocking coverage rule.
+    r#override: Option<bool>,
 }
 
 /// The request as it is now, after a change was refused, when it can still be read.
@@ -240,7 +242,9 @@ async fn decide(
 ) -> PageResult {
     let FormBody(form) = form;
     let back = Back::parse(form.back.as_deref(), Back::Queue);
-    match actions::decide(app, &user.actor, id, &form.decision, form.note.as_deref()).await {
+    match actions::decide(app, &user.actor, id, &form.decision, form.note.as_deref(), form.r#override.unwrap_or(false))
+        .await
+    {
         Ok(item) => {
             let message = format!("You {} request #{id}.", item.request.status.as_str().to_lowercase());
             if !htmx.0 {
@@ -251,8 +255,10 @@ async fn decide(
             ok(views::decided(&item, &message, waiting))
         }
         Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) if htmx.0 => {
-            let Some(item) = current_row(app, &user.actor, id).await else { return Err(e.into()) };
+            let Some(mut item) = current_row(app, &user.actor, id).await else { return Err(e.into()) };
             let kept = matches!(e, AppError::Invalid(_)).then_some(form.note.as_deref()).flatten();
+            item.offer_override = matches!(&e, AppError::Invalid(i) if i.field == "override")
+                || (form.r#override == Some(true) && matches!(&e, AppError::Invalid(_)));
             Ok(Reply::Html((e.status(), views::decision_refused(&item, &e, kept))))
         }
         Err(e) => Err(e.into()),

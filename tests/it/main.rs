@@ -2,6 +2,7 @@
 //! database, no port. Each test in `on_both_backends!` runs on SQLite and on Postgres.
 
 mod api;
+mod calendar;
 mod hardening;
 mod lakebase;
 mod leave;

@@ -1,0 +1,2 @@
+ALTER TABLE holiday_requests DROP COLUMN coverage;
+DROP TABLE coverage_rules;
