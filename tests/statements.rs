@@ -47,6 +47,8 @@ fn counts(app: &TestApp) -> Vec<(&'static str, usize)> {
         ("admin's queue page", statements(app, "/queue?status=all", ADMIN)),
         ("start page", statements(app, "/", JOE)),
         ("queue updates", statements(app, "/queue/updates?after=0", MARIA)),
+        ("team calendar", statements(app, "/calendar?month=2031-01", MARIA)),
+        ("everyone's calendar (JSON)", statements(app, "/api/calendar?month=2031-01&team=everyone", ADMIN)),
     ]
 }
 
@@ -61,6 +63,10 @@ fn check(b: Backend) {
         ("admin's queue page", 3),
         ("start page", 3),
         ("queue updates", 3),
+        // Who is asking, the team's people, their leave in the month (one statement for all of
+        // them), the company's changes to their public holidays, the coverage rules.
+        ("team calendar", 5),
+        ("everyone's calendar (JSON)", 5),
     ];
     assert_eq!(counts(&app), expected, "{b:?}, demo data");
 

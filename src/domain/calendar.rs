@@ -25,7 +25,8 @@ impl Month {
         let raw = raw.trim();
         let bad = || Invalid::new("month", format!("'{raw}' is not a month: write it YYYY-MM, like 2026-03."));
         let (year, month) = raw.split_once('-').ok_or_else(bad)?;
-        if year.len() != 4 || month.len() != 2 {
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if year.len() != 4 || month.len() != 2 || !digits(year) || !digits(month) {
             return Err(bad());
         }
         let (year, month): (i32, u32) = (year.parse().map_err(|_| bad())?, month.parse().map_err(|_| bad())?);

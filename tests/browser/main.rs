@@ -8,6 +8,7 @@
 //! `HOLIDAYS_SCREENSHOTS=1 cargo test --test browser` also rewrites `docs/screenshots/*.png`.
 
 mod accessibility;
+mod calendar;
 mod employee;
 mod hardening;
 mod keyboard;
@@ -43,4 +44,8 @@ browser_tests! {
     every_page_passes_an_axe_core_audit_at_desktop_and_phone_width => accessibility::every_page_passes_axe,
     enter_in_a_decision_note_adds_a_line_and_never_decides => hardening::enter_in_a_note_never_decides,
     the_request_form_counts_as_it_is_filled_in_and_the_balance_card_follows => leave::live_preview,
+    calendar_months_move_by_htmx_and_back_and_forward_bring_them_back => calendar::month_navigation_with_htmx_and_back,
+    calendar_keyboard_opens_a_cells_details_and_escape_closes_them => calendar::keyboard_opens_a_cells_details,
+    calendar_links_and_popovers_work_without_javascript => calendar::without_javascript_links_and_popovers_work,
+    calendar_scrolls_inside_its_box_on_a_phone => calendar::the_chart_scrolls_inside_its_box_on_a_phone,
 }
