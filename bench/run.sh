@@ -10,6 +10,8 @@
 #   bench/run.sh startup         time from process start to the first 200 on /healthz
 #   bench/run.sh reliability     concurrent writes, racing decisions, Postgres restarted under
 #                                load, hostile input
+#   bench/run.sh calendar        the month view (issue 10) for a team of 8 and a team of 200 as
+#                                the table grows: not part of "everything"
 #
 # What it does:
 #   1. installs what is missing (wrk; PostgreSQL's server binaries, which include pgbench and
@@ -35,14 +37,24 @@
 #   4. hostile: a 100k schema, then one employee with 100k one-day requests
 #      (bench/sql/hostile.sql); wrk at 1 connection on the queue of that employee's manager and
 #      on the admin's list, before and after adding them;
-#   5. writes everything to bench/results/<UTC time>/: results.jsonl (one line per
+#   5. calendar: per size (default 10000 and 1000000), the seeded schema plus two teams whose
+#      managers are cal8@bench.example and cal200@bench.example, with their reports, history and
+#      leave in the measured month, half days included (bench/sql/calendar.sql); wrk at each
+#      concurrency (default 1 and 8) on GET /api/calendar?month=YYYY-MM as each manager (their
+#      default team is their own) and on the HTML page GET /calendar?month=YYYY-MM as the team
+#      of 200's manager, with statements per request (pg_stat_statements, the app's role) and the
+#      leave statement's calls and mean time; EXPLAIN (ANALYZE, BUFFERS) of that statement for
+#      the team of 200, custom and generic plan (raw/explain-calendar-<size>.txt);
+#   6. writes everything to bench/results/<UTC time>/: results.jsonl (one line per
 #      measurement), summary.md (the tables), the generated pgbench scripts (pgbench/<size>/),
 #      raw tool output, the app's and Postgres's logs, EXPLAIN ANALYZE of the app's read
 #      statements and of the least SQL per size. It exits non-zero if a reliability check failed.
 #
 # Every load goes to 127.0.0.1 and lasts a bounded time. Knobs (environment):
-#   BENCH_SIZES="10000 100000 1000000"   seeded requests per schema
-#   BENCH_CONNS="1 8 64"                 concurrency (wrk connections = pgbench clients)
+#   BENCH_SIZES="10000 100000 1000000"   seeded requests per schema ("10000 1000000" for calendar)
+#   BENCH_CONNS="1 8 64"                 concurrency (wrk connections = pgbench clients; "1 8" for
+#                                        calendar)
+#   BENCH_CAL_MONTH=2026-10              the month the calendar mode measures (YYYY-MM)
 #   BENCH_DURATION=10                    seconds per measurement
 #   BENCH_ENDPOINTS="queue list admin-list submit decide"
 #   BENCH_HOSTILE_SIZE=100000, BENCH_HOSTILE_ROWS=100000, BENCH_HOSTILE_DURATION=5
@@ -62,13 +74,19 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 MODE=${1:-all}
-case "$MODE" in all | perf | hostile | startup | reliability) ;; *)
+case "$MODE" in all | perf | hostile | startup | reliability | calendar) ;; *)
     awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     exit 2
     ;;
 esac
-SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
-CONNS=${BENCH_CONNS:-"1 8 64"}
+if [ "$MODE" = calendar ]; then
+    SIZES=${BENCH_SIZES:-"10000 1000000"}
+    CONNS=${BENCH_CONNS:-"1 8"}
+else
+    SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
+    CONNS=${BENCH_CONNS:-"1 8 64"}
+fi
+CAL_MONTH=${BENCH_CAL_MONTH:-2026-10}
 DURATION=${BENCH_DURATION:-10}
 ENDPOINTS=${BENCH_ENDPOINTS:-"queue list admin-list submit decide"}
 OUT=${BENCH_OUT:-$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)}
@@ -397,6 +415,20 @@ write_window() {
     [ "$WEEKS_FREE" -gt 4 ] || die "only $WEEKS_FREE weeks of the app's date window are free after $WRITE_BASE"
 }
 
+# seeded SIZE SCHEMA EXTRA_JSON LOG_SUFFIX: counts what the seed made, records it (kind seed,
+# EXTRA_JSON appended as ", key: value, ...") and logs it; sets SEEDED_EMPLOYEES, SEEDED_MANAGERS.
+seeded() {
+    local size=$1 schema=$2 extra=$3 suffix=$4 counts n_req n_pending n_people n_events req_bytes ev_bytes
+    counts=$(psql_q -F' ' -c "SET search_path TO $schema" -c "
+        SELECT (SELECT count(*) FROM holiday_requests), (SELECT count(*) FROM holiday_requests WHERE status = 'Pending'),
+               (SELECT count(*) FROM people), (SELECT count(*) FROM request_events),
+               (SELECT count(*) FROM people WHERE email LIKE 'e%'), (SELECT count(*) FROM people WHERE email LIKE 'm%'),
+               pg_total_relation_size('holiday_requests'), pg_total_relation_size('request_events')")
+    read -r n_req n_pending n_people n_events SEEDED_EMPLOYEES SEEDED_MANAGERS req_bytes ev_bytes <<<"$counts"
+    record "{\"kind\": \"seed\", \"size\": $size, \"schema\": \"$schema\", \"seconds\": $SEED_SECONDS, \"requests\": $n_req, \"pending\": $n_pending, \"people\": $n_people, \"events\": $n_events, \"employees\": $SEEDED_EMPLOYEES, \"managers\": $SEEDED_MANAGERS, \"requests_bytes\": $req_bytes, \"events_bytes\": $ev_bytes$extra}"
+    log "  seeded $n_req requests ($n_pending pending), $n_people people, $n_events events in $SEED_SECONDS s$suffix"
+}
+
 perf_size() {
     local size=$1 schema label
     label=$(size_label "$size")
@@ -404,17 +436,11 @@ perf_size() {
     log "size $size: schema $schema"
     new_schema "$schema" "$size"
     psql_q -v schema="$schema" -v aux="${schema}_aux" -f "$BENCH_DIR/sql/aux.sql" >"$OUT/raw/aux-$label.txt" 2>&1
-    local counts employees managers
-    counts=$(psql_q -F' ' -c "SET search_path TO $schema" -c "
-        SELECT (SELECT count(*) FROM holiday_requests), (SELECT count(*) FROM holiday_requests WHERE status = 'Pending'),
-               (SELECT count(*) FROM people), (SELECT count(*) FROM request_events),
-               (SELECT count(*) FROM people WHERE email LIKE 'e%'), (SELECT count(*) FROM people WHERE email LIKE 'm%'),
-               pg_total_relation_size('holiday_requests'), pg_total_relation_size('request_events')")
-    read -r n_req n_pending n_people n_events employees managers req_bytes ev_bytes <<<"$counts"
-    REQUESTERS=$((employees + managers))
     write_window "$schema"
-    record "{\"kind\": \"seed\", \"size\": $size, \"schema\": \"$schema\", \"seconds\": $SEED_SECONDS, \"requests\": $n_req, \"pending\": $n_pending, \"people\": $n_people, \"events\": $n_events, \"employees\": $employees, \"managers\": $managers, \"requests_bytes\": $req_bytes, \"events_bytes\": $ev_bytes, \"write_base\": \"$WRITE_BASE\", \"weeks_free\": $WEEKS_FREE}"
-    log "  seeded $n_req requests ($n_pending pending), $n_people people, $n_events events in $SEED_SECONDS s; writes from $WRITE_BASE ($WEEKS_FREE weeks free)"
+    seeded "$size" "$schema" ", \"write_base\": \"$WRITE_BASE\", \"weeks_free\": $WEEKS_FREE" \
+        "; writes from $WRITE_BASE ($WEEKS_FREE weeks free)"
+    local employees=$SEEDED_EMPLOYEES managers=$SEEDED_MANAGERS
+    REQUESTERS=$((employees + managers))
 
     # shellcheck disable=SC2046
     start_app "$label" $(pg_app_env "$schema")
@@ -546,6 +572,131 @@ hostile() {
     done
 }
 
+# The month view (issue 10): per size, the seeded schema plus a team of 8 and a team of 200
+# (bench/sql/calendar.sql); wrk on the JSON month view as each team's manager and on the HTML
+# page as the team of 200's, counting the app's statements and the leave statement's calls and
+# time; then EXPLAIN (ANALYZE, BUFFERS) of the leave statement for the team of 200.
+CAL_LEAVE_WHERE="r.rolname = 'holidays_app' AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND s.query LIKE '%unnest(%' AND s.query LIKE '%FROM holiday_requests h1%'"
+
+# cal_point SIZE SCHEMA ENDPOINT CONNS PATH WHO TEAM
+cal_point() {
+    local size=$1 schema=$2 ep=$3 c=$4 path=$5 who=$6 team=$7 leave calls mean max texts
+    RAW_TAG=cal-$(size_label "$size") WRK_KIND=calendar WRK_WARMUP=1 wrk_point "$size" "$ep" "$c" \
+        "\"team\": $team, \"who\": \"$who\", \"path\": \"$path\", \"rows\": $(rows_of "$schema")," "$APP_URL$path" reads.lua 1 "$who"
+    # pg_stat_statements still holds the run's counts (wrk_point resets it before, not after).
+    leave=$(psql_q -F' ' -c "SELECT coalesce(sum(s.calls), 0), coalesce(round((sum(s.total_exec_time) / nullif(sum(s.calls), 0))::numeric, 4), 0),
+            coalesce(round(max(s.max_exec_time)::numeric, 3), 0), count(*)
+        FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE $CAL_LEAVE_WHERE")
+    read -r calls mean max texts <<<"$leave"
+    record "{\"kind\": \"calendar_leave\", \"size\": $size, \"endpoint\": \"$ep\", \"conns\": $c, \"calls\": $calls, \"mean_ms\": $mean, \"max_ms\": $max, \"texts\": $texts}"
+    log "  leave statement: $calls calls, mean $mean ms, max $max ms"
+}
+
+# cal_check SIZE LABEL PATH WHO TEAM: one request before measuring, kept in raw/; the JSON view
+# must list the team (manager included) and show leave.
+cal_check() {
+    local size=$1 label=$2 path=$3 who=$4 team=$5 file code
+    file=$OUT/raw/calendar-$label-$(echo "$path" | tr -c 'a-z0-9' '_' | sed 's/_*$//')-$team
+    code=$(curl -sS -o "$file" -w '%{http_code}' -H "X-Forwarded-Email: $who" "$APP_URL$path")
+    [ "$code" = 200 ] || die "GET $path as $who answered $code: see $file"
+    case $path in
+    /api/*)
+        local seen
+        seen=$(python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))
+people = v["people"]
+leave = sum(1 for p in people for d in p["days"] if d["kind"] == "leave")
+half = sum(1 for p in people for d in p["days"] if d["kind"] == "leave" and d.get("part") not in (None, "full", "day"))
+print(len(people), sum(1 for p in people if any(d["kind"] == "leave" for d in p["days"])), leave, half, v.get("team"))' "$file")
+        local people off days half shown
+        read -r people off days half shown <<<"$seen"
+        [ "$people" = $((team + 1)) ] || die "GET $path as $who lists $people people, not $((team + 1)): see $file"
+        [ "$off" -gt 0 ] || die "GET $path as $who shows no leave: see $file"
+        record "{\"kind\": \"calendar_check\", \"size\": $size, \"team\": $team, \"path\": \"$path\", \"who\": \"$who\", \"people\": $people, \"people_with_leave\": $off, \"leave_days\": $days, \"part_days\": $half, \"team_shown\": \"$shown\"}"
+        log "  $path as $who: $people people, $off with leave, $days days of leave ($half of them a part of a day)"
+        ;;
+    *) log "  $path as $who: 200, $(wc -c <"$file") bytes" ;;
+    esac
+}
+
+# cal_explain SIZE LABEL SCHEMA: the leave statement as the app sent it (its text from
+# pg_stat_statements), prepared with the team of 200's emails and the month's dates, run once,
+# then EXPLAIN (ANALYZE, BUFFERS) with a custom plan and with the generic plan.
+cal_explain() {
+    local size=$1 label=$2 schema=$3 query file=$OUT/raw/explain-calendar-$label.txt
+    query=$(psql_q -c "SELECT s.query FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE $CAL_LEAVE_WHERE LIMIT 1")
+    [ -n "$query" ] || die "the leave statement is not in pg_stat_statements"
+    {
+        echo "\\set ON_ERROR_STOP on"
+        echo "SET search_path TO $schema;"
+        echo "SELECT array_agg(email ORDER BY display_name, email) AS emails FROM people"
+        echo "    WHERE manager_email = 'cal200@bench.example' OR email = 'cal200@bench.example' \\gset"
+        echo "SELECT d AS first_day, (d + interval '1 month' - interval '1 day')::date AS last_day,"
+        echo "       (d + interval '1 month' - interval '1 day' + interval '366 days')::date AS latest_end"
+        echo "    FROM (SELECT DATE '$CAL_MONTH-01' AS d) x \\gset"
+        echo "PREPARE cal_leave(text[], date, date, date) AS"
+        printf '%s;\n' "$query"
+        echo "\\echo Parameters: the team of 200 (201 emails), :first_day, :latest_end, :last_day"
+        echo "EXECUTE cal_leave(:'emails', :'first_day', :'latest_end', :'last_day') \\g /dev/null"
+        echo "\\echo"
+        echo "\\echo Custom plan (plan_cache_mode = force_custom_plan):"
+        echo "SET plan_cache_mode = force_custom_plan;"
+        echo "EXPLAIN (ANALYZE, BUFFERS) EXECUTE cal_leave(:'emails', :'first_day', :'latest_end', :'last_day');"
+        echo "\\echo Generic plan (plan_cache_mode = force_generic_plan), as a reused prepared statement may get:"
+        echo "SET plan_cache_mode = force_generic_plan;"
+        echo "EXPLAIN (ANALYZE, BUFFERS) EXECUTE cal_leave(:'emails', :'first_day', :'latest_end', :'last_day');"
+        echo "RESET plan_cache_mode;"
+        echo "\\echo Rows: requests of the team of 200 and of the whole table, and those pending or approved"
+        echo "SELECT count(*) FILTER (WHERE requester_email LIKE 'cal200%') AS team_200_requests,"
+        echo "       count(*) FILTER (WHERE requester_email LIKE 'cal200%' AND status IN ('Pending', 'Approved')) AS team_200_active,"
+        echo "       count(*) FILTER (WHERE status IN ('Pending', 'Approved')) AS active_rows, count(*) AS all_rows FROM holiday_requests;"
+    } >"$WORK/explain-calendar.sql"
+    { echo "The leave statement, as the app sends it (its text in pg_stat_statements):"; echo; printf '%s\n\n' "$query"; } >"$file"
+    psql -X -f "$WORK/explain-calendar.sql" >>"$file" 2>&1 || die "EXPLAIN of the leave statement failed: see $file"
+    local times
+    times=$(grep -E 'Execution Time' "$file" | awk '{print $3}' | paste -sd' ')
+    record "{\"kind\": \"calendar_explain\", \"size\": $size, \"file\": \"raw/explain-calendar-$label.txt\", \"execution_ms\": [$(echo "$times" | tr ' ' ',')]}"
+    log "  EXPLAIN ANALYZE of the leave statement for the team of 200 (custom, generic): $times ms: raw/explain-calendar-$label.txt"
+}
+
+calendar_size() {
+    local size=$1 schema label month=$CAL_MONTH
+    label=$(size_label "$size")
+    schema=bench_cal_$label
+    log "calendar, size $size: schema $schema, month $month"
+    new_schema "$schema" "$size"
+    seeded "$size" "$schema" "" ""
+    psql_q -F' ' -v n="$size" -v schema="$schema" -v month="$month-01" -f "$BENCH_DIR/sql/calendar.sql" \
+        >"$OUT/raw/calendar-seed-$label.txt" 2>&1 || die "bench/sql/calendar.sql failed: see $OUT/raw/calendar-seed-$label.txt"
+    local team people requests in_month half off
+    while read -r team people requests in_month half off; do
+        record "{\"kind\": \"calendar_seed\", \"size\": $size, \"month\": \"$month\", \"team\": $team, \"people\": $people, \"requests\": $requests, \"leave_in_month\": $in_month, \"half_days\": $half, \"people_with_leave\": $off}"
+        log "  team of $team: $people people, $requests requests, $in_month pending or approved in $month ($half with a half day; $off people)"
+    done < <(tail -2 "$OUT/raw/calendar-seed-$label.txt")
+
+    # shellcheck disable=SC2046
+    start_app "calendar-$label" $(pg_app_env "$schema")
+    local c t api=/api/calendar?month=$month page=/calendar?month=$month
+    for t in 8 200; do cal_check "$size" "$label" "$api" "cal$t@bench.example" "$t"; done
+    cal_check "$size" "$label" "$page" cal200@bench.example 200
+    for t in 8 200; do
+        for c in $CONNS; do cal_point "$size" "$schema" "api-team$t" "$c" "$api" "cal$t@bench.example" "$t"; done
+    done
+    for c in $CONNS; do cal_point "$size" "$schema" page-team200 "$c" "$page" cal200@bench.example 200; done
+    cal_explain "$size" "$label" "$schema"
+    local hwm
+    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$APP_PID/status")
+    record "{\"kind\": \"memory\", \"size\": \"calendar-$label\", \"vmhwm_kb\": $hwm}"
+    stop_app
+}
+
+calendar() {
+    local size
+    for size in $SIZES; do calendar_size "$size"; done
+}
+
 startup() {
     log "startup: time from process start to the first 200 on /healthz"
     python3 "$BENCH_DIR/py/startup.py" "$WORK/app/holidays" "$WORK" "$DB_URL" >>"$OUT/results.jsonl" 2>>"$OUT/run.log" ||
@@ -598,6 +749,7 @@ perf) perf ;;
 hostile) hostile ;;
 startup) startup ;;
 reliability) reliability ;;
+calendar) calendar ;;
 esac
 python3 "$BENCH_DIR/py/report.py" "$OUT" >"$OUT/summary.md"
 log "done: $OUT/summary.md"

@@ -188,6 +188,66 @@ if hostile:
           f"| {w['non2xx'] + w['timeouts']} |")
     p("")
 
+cal = [r for r in rows if r["kind"] == "calendar"]
+if cal:
+    CAL_ENDPOINTS = {"api-team8": "GET /api/calendar as cal8 (team of 8)",
+                     "api-team200": "GET /api/calendar as cal200 (team of 200)",
+                     "page-team200": "GET /calendar (HTML) as cal200 (team of 200)"}
+    leave = {(r["size"], r["endpoint"], r["conns"]): r for r in rows if r["kind"] == "calendar_leave"}
+    made = [r for r in rows if r["kind"] == "calendar_seed"]
+    p("## The month view (issue 10)\n")
+    if made:
+        p(f"Month {made[0]['month']}; teams added to each seeded schema by bench/sql/calendar.sql (people include "
+          "the manager; requests = all of the team's, history included; leave = pending or approved requests with a "
+          "day in the month, of which some start or end at noon).\n")
+        p("| size | team | people | requests | leave in the month | with a half day | people with leave |")
+        p("|---|---|---|---|---|---|---|")
+        for r in made:
+            p(f"| {size_label(r['size'])} | {r['team']} | {r['people']} | {r['requests']} | {r['leave_in_month']} "
+              f"| {r['half_days']} | {r['people_with_leave']} |")
+        p("")
+    p("wrk on 127.0.0.1, proxy mode (X-Forwarded-Email), the same request every time; **stmts/req** = "
+      "statements of the app's role (pg_stat_statements) ÷ requests wrk completed; **leave/req** = calls of the "
+      "leave statement ÷ requests; **leave mean** = its mean execution time (pg_stat_statements, ms); "
+      "1-minute load before → after.\n")
+    p("| size | view | conc. | req/s | p50 ms | p99 ms | stmts/req | leave/req | leave mean ms | CPU µs/req | non-2xx | load |")
+    p("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in sorted(cal, key=lambda r: (r["size"], list(CAL_ENDPOINTS).index(r["endpoint"]) if r["endpoint"] in CAL_ENDPOINTS else 9, r["conns"])):
+        w, x = r["wrk"], r.get("app", {})
+        l = leave.get((r["size"], r["endpoint"], r["conns"]), {})
+        per = l["calls"] / w["requests"] if l and w["requests"] else None
+        p(f"| {size_label(r['size'])} | {CAL_ENDPOINTS.get(r['endpoint'], r['endpoint'])} | {r['conns']} | {w['rps']:.0f} "
+          f"| {w['p50_ms']:.2f} | {w['p99_ms']:.2f} | {f2(x.get('statements', {}).get('per_request'))} | {f2(per)} "
+          f"| {l.get('mean_ms', '–')} | {f0(x.get('cpu', {}).get('us_per_request'))} "
+          f"| {w['non2xx'] + w['connect_errors'] + w['read_errors'] + w['timeouts']} | {r['load_before']} → {r['load_after']} |")
+    p("")
+    csizes = sorted({r["size"] for r in cal})
+    if len(csizes) > 1:
+        by = {(r["size"], r["endpoint"], r["conns"]): r for r in cal}
+        small, big = csizes[0], csizes[-1]
+        cconns = sorted({r["conns"] for r in cal})
+        p(f"Flatness: p99 at {size_label(big)} ÷ p99 at {size_label(small)} (and the leave statement's mean, same ratio)\n")
+        p("| view | " + " | ".join(f"c={c}" for c in cconns) + " |")
+        p("|---|" + "---|" * len(cconns))
+        for ep in CAL_ENDPOINTS:
+            cells = []
+            for c in cconns:
+                a, b = by.get((small, ep, c)), by.get((big, ep, c))
+                if not (a and b) or not a["wrk"]["p99_ms"]:
+                    cells.append("–")
+                    continue
+                la, lb = leave.get((small, ep, c)), leave.get((big, ep, c))
+                lr = (f"; leave {lb['mean_ms'] / la['mean_ms']:.2f}" if la and lb and la["mean_ms"] else "")
+                cells.append(f"{b['wrk']['p99_ms'] / a['wrk']['p99_ms']:.2f} ({a['wrk']['p99_ms']:.2f} → "
+                             f"{b['wrk']['p99_ms']:.2f} ms{lr})")
+            p(f"| {CAL_ENDPOINTS[ep]} | " + " | ".join(cells) + " |")
+        p("")
+    ex = [r for r in rows if r["kind"] == "calendar_explain"]
+    if ex:
+        p("EXPLAIN (ANALYZE, BUFFERS) of the leave statement for the team of 200 (execution ms, custom plan / "
+          "generic plan): " + "; ".join(f"{size_label(r['size'])}: {' / '.join(str(t) for t in r['execution_ms'])} "
+                                        f"(`{r['file']}`)" for r in ex) + "\n")
+
 mem = [r for r in rows if r["kind"] == "memory"]
 if mem:
     peak = max(r["vmhwm_kb"] for r in mem)

@@ -47,11 +47,16 @@ async fn wait_for_path(b: &Browser, needle: &str) -> String {
     }
 }
 
+/// Waits until the chart's heading shows `first`'s month.
+async fn wait_for_heading(b: &Browser, first: NaiveDate) {
+    b.wait_for_text("#calendar-title", &format!("{}:", label(first))).await;
+    assert_eq!(shown_month(b).await, first);
+}
+
 /// Waits until the chart shows `first`'s month, in its heading and in the address.
 async fn wait_for_month(b: &Browser, first: NaiveDate) {
-    b.wait_for_text("#calendar-title", &format!("{}:", label(first))).await;
+    wait_for_heading(b, first).await;
     wait_for_path(b, &param(first)).await;
-    assert_eq!(shown_month(b).await, first);
 }
 
 /// From the calendar on some month, follows `#month-next` (at most twice) to the first month
@@ -147,7 +152,9 @@ pub async fn month_navigation_with_htmx_and_back(app: App) {
     wait_for_month(&b, next).await;
     b.assert_same_document().await;
     b.client.back().await.expect("Back again");
-    wait_for_month(&b, this).await;
+    wait_for_heading(&b, this).await;
+    wait_for_path(&b, "/calendar").await;
+    assert_eq!(b.path().await, "/calendar", "the address the page was opened at");
     assert!(!b.exists("#month-today").await, "this month again, as it was");
     b.assert_same_document().await;
 
@@ -297,8 +304,19 @@ pub async fn the_chart_scrolls_inside_its_box_on_a_phone(app: App) {
         .await;
     assert_eq!(names, json!([true, true]), "the names stick to the left while the days scroll");
 
+    // The names take at most a third of the box, and a cell given the focus from there (as Tab
+    // does) scrolls clear of them, not under them.
     let id = b.attr("button.cell-button", "popovertarget").await.expect("the cell names its popover");
-    b.js("document.querySelector('button.cell-button').scrollIntoView({inline: 'center'}); return true;").await;
+    let clear = b
+        .js("const s = document.querySelector('.calendar-scroll');
+             const button = document.querySelector('button.cell-button');
+             const name = button.closest('tr').querySelector('th.person-col').getBoundingClientRect();
+             button.focus();
+             const cell = button.getBoundingClientRect();
+             return [name.width <= s.clientWidth / 3, cell.left >= name.right - 1,
+                     Math.round(name.right) + ' px vs ' + Math.round(cell.left) + ' px'];")
+        .await;
+    assert_eq!(clear[..2], [json!(true), json!(true)], "the focused cell is clear of the names: {clear}");
     b.click("button.cell-button").await;
     assert!(popover_open(&b, &id).await, "the tap opens #{id}");
     let fits = b
