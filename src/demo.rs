@@ -4,6 +4,7 @@
 use crate::actions::{RequestInput, submit_in};
 use crate::config::Settings;
 use crate::db::{DbConnection, take_turns, write_transaction};
+use crate::domain::coverage::{Kind, Mode, Rule};
 use crate::domain::leave::WorkingWeek;
 use crate::domain::{Actor, Email, EventAction, Now, Status};
 use crate::error::AppError;
@@ -103,6 +104,17 @@ pub fn load_if_empty(conn: &mut DbConnection, settings: &Settings, now: Now) -> 
             });
         }
         Profile::upsert(conn, &rows)?;
+        // A coverage rule for Maria's team, before the requests it judges: Suzy's and Charlie's
+        // each overlap Joe's, so their queue rows carry its warning.
+        let limit = Rule {
+            id: 0,
+            team: Some(email("manager@example.com")?),
+            kind: Kind::MaxOff(1),
+            period: None,
+            name: None,
+            mode: Mode::Warn,
+        };
+        crate::models::coverage::insert(conn, &limit, &email("manager@example.com")?, now.utc)?;
         let leave_year = settings.leave_policy.leave_year;
         let this_year = leave_year.of(now.today);
         for demo in requests() {

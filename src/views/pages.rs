@@ -92,9 +92,11 @@ pub fn my_row_with(item: &Listed, tone: Tone, message: &str) -> Markup {
 }
 
 /// One request's page.
-pub fn request(p: &RequestPage, flash: Option<Markup>) -> Markup {
+/// `kept_note` refills a decision note that could not be saved.
+pub fn request(p: &RequestPage, flash: Option<Markup>, kept_note: Option<&str>) -> Markup {
     let title = format!("Request #{}", p.item.request.request_id);
-    page(&title, Some(&p.frame), Section::Other, flash, rv::details(&p.item, p.how_counted.as_ref(), &p.events))
+    let details = rv::details(&p.item, p.how_counted.as_ref(), &p.events, kept_note);
+    page(&title, Some(&p.frame), Section::Other, flash, details)
 }
 
 /// The message shown in the page's message area, for an htmx error.

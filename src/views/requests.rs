@@ -363,7 +363,7 @@ fn pager(base: &str, status_param: Option<&str>, next: Option<Cursor>) -> Markup
 }
 
 /// One request's page: the facts, what the reader may do, and the history.
-pub fn details(item: &Listed, how: Option<&HowCounted>, events: &[Event]) -> Markup {
+pub fn details(item: &Listed, how: Option<&HowCounted>, events: &[Event], kept_note: Option<&str>) -> Markup {
     let r = &item.request;
     html! {
         h1 { "Request #" (r.request_id) " " (badge(&r.status)) }
@@ -394,7 +394,7 @@ pub fn details(item: &Listed, how: Option<&HowCounted>, events: &[Event]) -> Mar
                 dt { "Manager's note" } dd { (r.manager_note.as_deref().unwrap_or("—")) }
                 dt { "Asked" } dd { (timestamp(r.created_at)) }
             }
-            @if item.can_decide { (decision_form(r, Back::Details, None, item.offer_override)) }
+            @if item.can_decide { (decision_form(r, Back::Details, kept_note, item.offer_override)) }
             @if item.can_cancel { (cancel_form(r, Back::Details)) }
             (add_to_calendar(r))
         }

@@ -213,7 +213,7 @@ async fn queue_updates(user: CurrentUser, app: &State<App>, after: i32, status: 
 #[get("/requests/<id>")]
 async fn details(user: CurrentUser, app: &State<App>, flash: Option<FlashMessage<'_>>, id: i32) -> PageResult {
     let page = actions::request_page(app, &user.actor, id, user.switcher).await?;
-    ok(views::request(&page, flash_markup(flash)))
+    ok(views::request(&page, flash_markup(flash), None))
 }
 
 #[derive(FromForm)]
@@ -254,11 +254,22 @@ async fn decide(
             let waiting = actions::waiting(app, &user.actor).await.inspect_err(AppError::log).ok().flatten();
             ok(views::decided(&item, &message, waiting))
         }
-        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) if htmx.0 => {
-            let Some(mut item) = current_row(app, &user.actor, id).await else { return Err(e.into()) };
-            let kept = matches!(e, AppError::Invalid(_)).then_some(form.note.as_deref()).flatten();
-            item.offer_override = matches!(&e, AppError::Invalid(i) if i.field == "override")
+        Err(e @ (AppError::Conflict(_) | AppError::Invalid(_))) => {
+            let offer_override = matches!(&e, AppError::Invalid(i) if i.field == "override")
                 || (form.r#override == Some(true) && matches!(&e, AppError::Invalid(_)));
+            let kept = matches!(e, AppError::Invalid(_)).then_some(form.note.as_deref()).flatten();
+            if !htmx.0 {
+                // Without JavaScript: the request's page, with the reason, the note as typed and,
+                // for an admin, the override to confirm.
+                let Ok(mut page) = actions::request_page(app, &user.actor, id, user.switcher).await else {
+                    return Err(e.into());
+                };
+                page.item.offer_override = offer_override;
+                let flash = Some(alert(Tone::Error, e.message()));
+                return Ok(Reply::Html((e.status(), views::request(&page, flash, kept))));
+            }
+            let Some(mut item) = current_row(app, &user.actor, id).await else { return Err(e.into()) };
+            item.offer_override = offer_override;
             Ok(Reply::Html((e.status(), views::decision_refused(&item, &e, kept))))
         }
         Err(e) => Err(e.into()),

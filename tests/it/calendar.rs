@@ -20,6 +20,14 @@ on_both_backends!(
     calendar_files_are_rfc_5545_with_the_same_privacy,
 );
 
+/// The demo without its coverage rule, so that each test's rules are the only ones.
+fn start(b: Backend) -> TestApp {
+    let app = TestApp::start(b);
+    assert_eq!(app.db.count("SELECT count(*) FROM coverage_rules"), 1, "the demo's rule");
+    app.db.execute("DELETE FROM coverage_rules");
+    app
+}
+
 fn ask_for(app: &TestApp, who: &str, body: Value) -> (Status, Value) {
     app.post_json("/api/requests", who, body)
 }
@@ -60,7 +68,7 @@ fn rule(app: &TestApp, who: &str, body: Value) -> (Status, Value) {
 }
 
 fn the_wall_chart_shows_a_team_and_keeps_private_leave_private(b: Backend) {
-    let app = TestApp::start(b);
+    let app = start(b);
     ask_ok(&app, SUZY, json!({"start_date": "2033-03-07", "end_date": "2033-03-08", "comment": "Lisbon trip"}));
     let sick = ask_ok(
         &app,
@@ -127,7 +135,7 @@ fn the_wall_chart_shows_a_team_and_keeps_private_leave_private(b: Backend) {
 }
 
 fn who_sees_which_team(b: Backend) {
-    let app = TestApp::start(b);
+    let app = start(b);
     // Dana's team is Lee's; Lee's own default is the team he leads.
     let (_, cal) = app.get_json("/api/calendar?month=2033-03", DANA);
     assert_eq!(cal["team"], LEE);
@@ -167,7 +175,7 @@ fn who_sees_which_team(b: Backend) {
 }
 
 fn the_chart_pages_by_month_with_htmx_and_without(b: Backend) {
-    let app = TestApp::start(b);
+    let app = start(b);
     let (_, html) = app.get_html("/calendar?month=2033-03", JOE);
     // Plain links for the months around, which htmx follows and pushes into the history.
     let previous = format!("/calendar?month=2033-02&amp;team={MARIA}");
@@ -201,7 +209,7 @@ fn the_chart_pages_by_month_with_htmx_and_without(b: Backend) {
 }
 
 fn coverage_rules_are_set_by_managers_and_admins(b: Backend) {
-    let app = TestApp::start(b);
+    let app = start(b);
     let limit = json!({"team": MARIA, "kind": "max_off", "max_off": 2, "mode": "warn"});
     let (status, body) = rule(&app, JOE, limit.clone());
     assert_eq!(status, Status::Forbidden, "{body}");
@@ -273,7 +281,7 @@ fn coverage_rules_are_set_by_managers_and_admins(b: Backend) {
 }
 
 fn a_limit_blocks_or_warns_and_counts_half_days(b: Backend) {
-    let app = TestApp::start(b);
+    let app = start(b);
     let (status, _) = rule(
         &app,
         MARIA,
@@ -336,7 +344,7 @@ fn a_limit_blocks_or_warns_and_counts_half_days(b: Backend) {
 }
 
 fn blackouts_warn_or_block_and_show_on_the_chart(b: Backend) {
-    let app = TestApp::start(b);
+    let app = start(b);
     rule(
         &app,
         MARIA,
@@ -381,7 +389,7 @@ fn blackouts_warn_or_block_and_show_on_the_chart(b: Backend) {
 }
 
 fn approving_over_a_block_takes_an_admin_an_override_and_a_note(b: Backend) {
-    let app = TestApp::start(b);
+    let app = start(b);
     let joes = app.ask(JOE, "2033-05-02", "2033-05-03");
     let suzys = app.ask(SUZY, "2033-05-03", "2033-05-03");
     let charlies = app.ask(CHARLIE, "2033-05-03", "2033-05-03");
@@ -505,7 +513,7 @@ fn date(event: &ICalendarComponent, property: ICalendarProperty) -> String {
 }
 
 fn calendar_files_are_rfc_5545_with_the_same_privacy(b: Backend) {
-    let app = TestApp::start(b);
+    let app = start(b);
     let approved = ask_ok(
         &app,
         JOE,
