@@ -109,6 +109,42 @@ pub struct Settings {
     pub default_allowance: Days,
     /// Leave years and carry-over.
     pub leave_policy: Policy,
+    /// Where notifications go, and the app's address for their links.
+    pub notify: NotifySettings,
+}
+
+/// How an SMTP connection is secured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// `smtp://`: STARTTLS whenever the server offers it.
+    StartTlsIfOffered,
+    /// `smtps://`: TLS from the first byte.
+    ImplicitTls,
+    /// `smtp+plain://`: no TLS at all, for a test server on this machine.
+    Plain,
+}
+
+/// An SMTP server to send through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmtpTarget {
+    pub security: SmtpSecurity,
+    pub host: String,
+    pub port: u16,
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+}
+
+/// Notifications: the channels (none set: nothing is sent, the outbox still records what would
+/// have been), the sender, the app's public address for links, and when to give up on one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotifySettings {
+    /// `HOLIDAYS_PUBLIC_URL`, without a trailing slash.
+    pub public_url: Option<String>,
+    /// `HOLIDAYS_WEBHOOK_URL`: its path usually holds the token, so it is a secret.
+    pub webhook: Option<Secret>,
+    pub smtp: Option<SmtpTarget>,
+    pub mail_from: Option<Email>,
+    pub give_up: Duration,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -171,6 +207,117 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
     }
 }
 
+fn notify(env: &Env<impl Fn(&str) -> Option<String>>) -> Result<NotifySettings, ConfigError> {
+    let public_url = match env.text("HOLIDAYS_PUBLIC_URL") {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => Some(u.trim_end_matches('/').to_owned()),
+        Some(u) => {
+            return Err(ConfigError {
+                variable: "HOLIDAYS_PUBLIC_URL",
+                problem: format!("'{u}' is not an http:// or https:// address"),
+            });
+        }
+        None => None,
+    };
+    let webhook = match env.text("HOLIDAYS_WEBHOOK_URL") {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => Some(Secret::new(u)),
+        // The value is a secret: say what is wrong without repeating it.
+        Some(_) => {
+            return Err(ConfigError {
+                variable: "HOLIDAYS_WEBHOOK_URL",
+                problem: "is not an http:// or https:// address".into(),
+            });
+        }
+        None => None,
+    };
+    let smtp = env.text("HOLIDAYS_SMTP_URL").map(|u| smtp_target(&u)).transpose()?;
+    let mail_from = env.text("HOLIDAYS_MAIL_FROM").map(|m| env.email("HOLIDAYS_MAIL_FROM", &m)).transpose()?;
+    if smtp.is_some() && mail_from.is_none() {
+        return Err(ConfigError {
+            variable: "HOLIDAYS_MAIL_FROM",
+            problem: "must be set when HOLIDAYS_SMTP_URL is: the address mail is sent from".into(),
+        });
+    }
+    Ok(NotifySettings {
+        public_url,
+        webhook,
+        smtp,
+        mail_from,
+        give_up: duration(env, "HOLIDAYS_NOTIFY_GIVE_UP", "24h")?,
+    })
+}
+
+/// `smtp://user:pass@host:port`, `smtps://...` or `smtp+plain://host:port`; the password is
+/// percent-decoded and never repeated in an error.
+fn smtp_target(raw: &str) -> Result<SmtpTarget, ConfigError> {
+    let bad = |problem: &str| ConfigError { variable: "HOLIDAYS_SMTP_URL", problem: problem.into() };
+    let (scheme, rest) = raw.split_once("://").ok_or_else(|| bad("is not written scheme://host:port"))?;
+    let (security, default_port) = match scheme.to_ascii_lowercase().as_str() {
+        "smtp" => (SmtpSecurity::StartTlsIfOffered, 587),
+        "smtps" => (SmtpSecurity::ImplicitTls, 465),
+        "smtp+plain" => (SmtpSecurity::Plain, 25),
+        _ => return Err(bad("must start with smtp://, smtps:// or smtp+plain://")),
+    };
+    let rest = rest.split(['/', '?']).next().unwrap_or_default();
+    let (userinfo, hostport) = match rest.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, rest),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad("has a port that is not a number"))?),
+        None => (hostport, default_port),
+    };
+    if host.is_empty() {
+        return Err(bad("names no host"));
+    }
+    let decode = |s: &str| -> Result<String, ConfigError> {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = s.get(i + 1..i + 3).ok_or_else(|| bad("has a broken %-escape in its user or password"))?;
+                out.push(
+                    u8::from_str_radix(hex, 16).map_err(|_| bad("has a broken %-escape in its user or password"))?,
+                );
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).map_err(|_| bad("has a user or password that is not UTF-8"))
+    };
+    let (user, password) = match userinfo {
+        None => (None, None),
+        Some(u) => match u.split_once(':') {
+            Some((user, pass)) => (Some(decode(user)?), Some(Secret::new(decode(pass)?))),
+            None => (Some(decode(u)?), None),
+        },
+    };
+    Ok(SmtpTarget { security, host: host.to_owned(), port, user, password })
+}
+
+/// A duration written `90s`, `30m`, `24h` or `2d` (a bare number is seconds).
+fn duration(
+    env: &Env<impl Fn(&str) -> Option<String>>,
+    variable: &'static str,
+    default: &str,
+) -> Result<Duration, ConfigError> {
+    let raw = env.text(variable).unwrap_or_else(|| default.to_owned());
+    let (number, unit) = raw.split_at(raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len()));
+    let scale = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => 0,
+    };
+    match number.parse::<u64>() {
+        Ok(n) if n > 0 && scale > 0 => Ok(Duration::from_secs(n.saturating_mul(scale))),
+        _ => Err(ConfigError { variable, problem: format!("'{raw}' is not a duration like 90s, 30m, 24h or 2d") }),
+    }
+}
+
 impl Settings {
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -230,6 +377,7 @@ impl Settings {
             horizon,
             default_allowance: days(&env, "HOLIDAYS_DEFAULT_ALLOWANCE", 25)?,
             leave_policy: leave_policy(&env)?,
+            notify: notify(&env)?,
         })
     }
 

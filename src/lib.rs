@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod models;
+pub mod notify;
 pub mod schema;
 pub mod views;
 pub mod web;
@@ -33,7 +34,38 @@ pub fn build(settings: Settings) -> Result<Rocket<Build>, String> {
         rocket::info!("loaded the demo people and requests into the empty database");
     }
     let rocket = rocket::custom(figment(&settings));
-    Ok(web::mount(rocket).manage(App { db, settings }))
+    let app = App { db, settings, wake: notify::Wake::default(), worker: std::sync::OnceLock::new() };
+    Ok(with_notify_worker(web::mount(rocket).manage(app)))
+}
+
+/// Starts the notification worker with the server, when a channel is configured (without one,
+/// notifications are only recorded), and stops it on shutdown (SIGTERM): the row in hand is
+/// finished, the rest given back.
+fn with_notify_worker(rocket: Rocket<Build>) -> Rocket<Build> {
+    use rocket::fairing::AdHoc;
+    rocket
+        .attach(AdHoc::on_liftoff("notification worker start", |rocket| {
+            Box::pin(async move {
+                let Some(app) = rocket.state::<App>() else { return };
+                let n = &app.settings.notify;
+                if n.webhook.is_none() && n.smtp.is_none() {
+                    return;
+                }
+                match notify::Worker::start(app.db.clone(), n, app.wake.clone()) {
+                    Ok(worker) => {
+                        let _ = app.worker.set(std::sync::Arc::new(worker));
+                    }
+                    Err(e) => rocket::error!("{e}"),
+                }
+            })
+        }))
+        .attach(AdHoc::on_shutdown("notification worker stop", |rocket| {
+            Box::pin(async move {
+                if let Some(worker) = rocket.state::<App>().and_then(|a| a.worker.get()).cloned() {
+                    let _ = rocket::tokio::task::spawn_blocking(move || worker.stop()).await;
+                }
+            })
+        }))
 }
 
 /// Rocket's own configuration (Rocket.toml, `ROCKET_*`), with what the platform decides on top:
@@ -63,7 +95,12 @@ fn figment(settings: &Settings) -> Figment {
 pub fn import_directory(settings: Settings, file: &str) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let lines = actions::directory::parse_csv(&bytes).map_err(|e| format!("{file}: {e}"))?;
-    let app = App { db: db::Db::open(&settings)?, settings };
+    let app = App {
+        db: db::Db::open(&settings)?,
+        settings,
+        wake: notify::Wake::default(),
+        worker: std::sync::OnceLock::new(),
+    };
     let summary = rocket::execute(actions::directory::import(&app, lines))
         .map_err(|e| format!("cannot import {file}: {}", e.message()))?;
     println!("{file}: {} added, {} updated, {} unchanged", summary.added, summary.updated, summary.unchanged);

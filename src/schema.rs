@@ -121,6 +121,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (notification_id) {
+        notification_id -> Integer,
+        kind -> Text,
+        request_id -> Nullable<Integer>,
+        recipient -> Text,
+        channel -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        give_up_at -> Timestamp,
+        leased_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_preferences (email) {
+        email -> Text,
+        by_email -> Bool,
+        by_chat -> Bool,
+        digest -> Bool,
+    }
+}
+
 diesel::joinable!(request_events -> holiday_requests (request_id));
 diesel::joinable!(request_days -> holiday_requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -132,5 +162,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     balance_adjustments,
     policy_events,
     public_holiday_changes,
-    coverage_rules
+    coverage_rules,
+    notifications,
+    notification_preferences
 );

@@ -9,6 +9,7 @@
 pub mod calendar;
 pub mod directory;
 pub mod leave;
+pub mod notifications;
 mod requests;
 
 pub use requests::{RequestInput, cancel, decide, submit, submit_in};
@@ -27,6 +28,10 @@ use leave::{TypeBalance, balance_years, balances_in};
 pub struct App {
     pub db: Db,
     pub settings: Settings,
+    /// Wakes the notification worker after a change that wrote notifications.
+    pub wake: crate::notify::Wake,
+    /// The notification worker, once the server is up and if a channel is configured.
+    pub worker: std::sync::OnceLock<std::sync::Arc<crate::notify::Worker>>,
 }
 
 impl App {

@@ -2,10 +2,12 @@
 //! audit event with the change.
 
 use super::leave::{Asked, asked, balance_years, check_balance, count_for};
+use super::notifications;
 use super::{App, Listed, visible_one};
 use crate::config::Settings;
 use crate::db::{DbConnection, take_turns};
 use crate::domain::coverage::Mode;
+use crate::domain::notify::Happened;
 use crate::domain::text::optional_text;
 use crate::domain::{Actor, Decision, Email, EventAction, Invalid, Now, Ownership, Status, Zone};
 use crate::error::AppError;
@@ -39,14 +41,17 @@ pub async fn submit(app: &App, actor: &Actor, input: &RequestInput) -> Result<Li
     asked(&app.settings, input, now.today)?;
     optional_text("comment", "comment", input.comment.as_deref())?;
     let (actor, settings, input) = (actor.clone(), app.settings.clone(), input.clone());
-    app.db
+    let item = app
+        .db
         .write(move |conn| {
             let id = submit_in(conn, &settings, &actor, &input, now)?;
             let mut item = visible_one(conn, &actor, id, now)?;
             super::with_balances(conn, &settings, std::slice::from_mut(&mut item), now)?;
             Ok(item)
         })
-        .await
+        .await?;
+    app.wake.poke();
+    Ok(item)
 }
 
 /// Makes a request inside the caller's transaction and returns its id: the rules of asking,
@@ -122,6 +127,10 @@ pub fn submit_in(
         ),
         other => AppError::Database(other),
     })?;
+    let happened = if leave_type.needs_approval { Happened::Submitted } else { Happened::Recorded };
+    let about = notifications::about(&request, &name, &leave_type.name, leave_type.private, None);
+    let to = notifications::approvers(settings, &actor.email, manager.as_ref());
+    notifications::enqueue(conn, settings, happened, &about, &to, now.utc)?;
     Ok(request.request_id)
 }
 
@@ -139,7 +148,8 @@ pub async fn decide(
         .ok_or_else(|| Invalid::new("decision", "The decision must be Approved or Declined."))?;
     let note = optional_text("note", "note", note)?;
     let (actor, now, settings) = (actor.clone(), app.now(), app.settings.clone());
-    app.db
+    let item = app
+        .db
         .write(move |conn| {
             let managed = visible_for_change(conn, &actor, id)?;
             let owner =
@@ -174,10 +184,18 @@ pub async fn decide(
                     PolicyEvent::record(conn, &actor.email, "coverage_override", &format!("request #{id}"), &detail, now.utc)?;
                 }
             }
-            if HolidayRequest::decide_if_pending(conn, id, decision.status(), note.as_deref(), &actor.email, now.utc)?
-                .is_none()
-            {
+            let Some(decided) =
+                HolidayRequest::decide_if_pending(conn, id, decision.status(), note.as_deref(), &actor.email, now.utc)?
+            else {
                 return Err(AppError::Conflict(already_settled(&current(conn, id)?)));
+            };
+            if let Some(requester) = decided.requester_email.clone() {
+                let leave_type = crate::models::leave_type::find(conn, decided.leave_type_id)?;
+                let (type_name, private) = leave_type.map_or(("Leave".to_owned(), true), |t| (t.name, t.private));
+                let by = notifications::name_of(conn, &actor.email)?;
+                let about = notifications::about(&decided, &decided.employee_name, &type_name, private, Some(&by));
+                let happened = if decision == Decision::Approved { Happened::Approved } else { Happened::Declined };
+                notifications::enqueue(conn, &settings, happened, &about, &[requester], now.utc)?;
             }
             let event = NewEvent {
                 request_id: id,
@@ -191,12 +209,15 @@ pub async fn decide(
             super::with_balances(conn, &settings, std::slice::from_mut(&mut item), now)?;
             Ok(item)
         })
-        .await
+        .await?;
+    app.wake.poke();
+    Ok(item)
 }
 
 pub async fn cancel(app: &App, actor: &Actor, id: i32) -> Result<Listed, AppError> {
-    let (actor, now) = (actor.clone(), app.now());
-    app.db
+    let (actor, now, settings) = (actor.clone(), app.now(), app.settings.clone());
+    let item = app
+        .db
         .write(move |conn| {
             let Managed { request, manager, .. } = visible_for_change(conn, &actor, id)?;
             let owner = Ownership { requester: request.requester_email.as_ref(), manager: manager.as_ref() };
@@ -210,8 +231,16 @@ pub async fn cancel(app: &App, actor: &Actor, id: i32) -> Result<Listed, AppErro
                     other => other,
                 });
             }
-            if HolidayRequest::cancel_if_allowed(conn, id, today)?.is_none() {
+            let Some(cancelled) = HolidayRequest::cancel_if_allowed(conn, id, today)? else {
                 return Err(AppError::Conflict(already_settled(&current(conn, id)?)));
+            };
+            if let Some(requester) = &cancelled.requester_email {
+                let leave_type = crate::models::leave_type::find(conn, cancelled.leave_type_id)?;
+                let (type_name, private) = leave_type.map_or(("Leave".to_owned(), true), |t| (t.name, t.private));
+                let about = notifications::about(&cancelled, &cancelled.employee_name, &type_name, private, None);
+                let mut to = notifications::approvers(&settings, requester, manager.as_ref());
+                to.retain(|e| *e != actor.email);
+                notifications::enqueue(conn, &settings, Happened::Cancelled, &about, &to, now.utc)?;
             }
             let event = NewEvent {
                 request_id: id,
@@ -223,7 +252,9 @@ pub async fn cancel(app: &App, actor: &Actor, id: i32) -> Result<Listed, AppErro
             Event::record(conn, event)?;
             visible_one(conn, &actor, id, now)
         })
-        .await
+        .await?;
+    app.wake.poke();
+    Ok(item)
 }
 
 /// The date it is for a requester: in their own time zone if they have one, else the company's.

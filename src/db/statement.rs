@@ -6,9 +6,9 @@
 //! one round trip) are written as [`Statement`]s instead: a type per statement gives Diesel
 //! the static query id it caches by, and `{}` in the text marks where each parameter goes.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Bool, Date, Integer, Nullable, Text};
+use diesel::sql_types::{Bool, Date, Integer, Nullable, Text, Timestamp};
 use diesel::{QueryResult, RunQueryDsl};
 use std::marker::PhantomData;
 
@@ -40,6 +40,7 @@ pub enum Param<'a> {
     Int(i32),
     Bool(bool),
     Date(&'a NaiveDate),
+    Timestamp(NaiveDateTime),
     /// A Postgres `text[]`.
     #[cfg(feature = "postgres")]
     TextArray(&'a [String]),
@@ -108,6 +109,7 @@ macro_rules! walk_statement {
                             Param::Int(v) => out.push_bind_param::<Integer, i32>(v)?,
                             Param::Bool(v) => out.push_bind_param::<Bool, bool>(v)?,
                             Param::Date(v) => out.push_bind_param::<Date, NaiveDate>(*v)?,
+                            Param::Timestamp(v) => out.push_bind_param::<Timestamp, NaiveDateTime>(v)?,
                             #[cfg(feature = "postgres")]
                             Param::TextArray(v) => <$backend as TextList>::push_text_list(&mut out, v)?,
                         }

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod email;
 pub mod holidays;
 pub mod leave;
+pub mod notify;
 pub mod rules;
 pub mod status;
 pub mod text;

@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod event;
 pub mod holiday_change;
 pub mod leave_type;
+pub mod notification;
 pub mod person;
 pub mod policy_event;
 pub mod request;

@@ -102,6 +102,7 @@ fn balances_list(balances: &[TypeBalance]) -> Markup {
 pub fn admin(frame: &Frame, p: &AdminPage, flash: Option<Markup>, error: Option<&str>, kept: Option<&Kept>) -> Markup {
     let body = html! {
         h1 { "Leave policy" }
+        p { a href="/admin/notifications" { "Notifications: waiting, dead and sent" } " · " a href="/coverage" { "Coverage rules" } }
         @if let Some(e) = error { (alert(Tone::Error, e)) }
         section .card aria-labelledby="types-heading" {
             h2 #types-heading { "Leave types" }

@@ -43,12 +43,23 @@ fn nav_link(id: &str, href: &str, rel: Option<&str>, label: Markup) -> Markup {
 
 /// The whole chart with its navigation: what the page holds and what htmx swaps.
 pub fn chart(v: &CalendarView) -> Markup {
+    chart_with_title(v, false)
+}
+
+/// The chart as htmx swaps it in: with the page's title, which htmx moves into the document, so
+/// the tab and the history entry name the month shown.
+pub fn chart_fragment(v: &CalendarView) -> Markup {
+    chart_with_title(v, true)
+}
+
+fn chart_with_title(v: &CalendarView, with_title: bool) -> Markup {
     let this_month = Month::of(v.today);
     let title = match &v.shows {
         Shows::Team { label, .. } => label.clone(),
         Shows::Everyone { page, .. } => format!("Everyone, page {page}"),
     };
     html! {
+        @if with_title { title { (page_title(v.month)) " · Holidays" } }
         section #(ids::CALENDAR) aria-labelledby="calendar-title" {
             h2 #calendar-title { (v.month.label()) ": " (title) }
             nav .month-nav aria-label="Months" {
@@ -79,7 +90,7 @@ pub fn chart(v: &CalendarView) -> Markup {
 
 fn grid(v: &CalendarView) -> Markup {
     html! {
-        div .calendar-scroll role="region" aria-labelledby="calendar-title" tabindex="0" {
+        div .calendar-scroll role="region" aria-label="Wall chart" tabindex="0" {
             table .wallchart {
                 caption .visually-hidden { "Who is off, one row a person and one column a day. Leave cells open their details." }
                 thead {
@@ -110,7 +121,7 @@ fn day_heading(day: NaiveDate, mark: &DayMark, today: NaiveDate) -> Markup {
             abbr title=(day.format("%A %-d %B")) { (day.format("%a").to_string().chars().next().unwrap_or(' ')) }
             br;
             (day.day())
-            @if blackout { span .visually-hidden { " (blackout: " (mark.blackouts.join(", ")) ")" } span .mark aria-hidden="true" { "⛔" } }
+            @if blackout { span .visually-hidden { " (blackout: " (mark.blackouts.join(", ")) ")" } span .mark aria-hidden="true" { "×" } }
         }
     }
 }
@@ -241,11 +252,15 @@ fn legend(v: &CalendarView) -> Markup {
                 li { (swatch("#57606a", Part::Morning, false)) " Half day" }
                 li { span .key .weekend {} " Not working" }
                 li { span .key .holiday {} " Public holiday" }
-                li { span .mark aria-hidden="true" { "⛔" } " Blackout" }
+                li { span .mark aria-hidden="true" { "×" } " Blackout" }
                 li { span .mark aria-hidden="true" { "!" } " At the team's limit" }
             }
         }
     }
+}
+
+fn page_title(month: Month) -> String {
+    format!("Calendar, {}", month.label())
 }
 
 /// The calendar page: the chart, the team picker, calendar files and the rules that apply.
@@ -255,7 +270,7 @@ pub fn calendar_page(frame: &Frame, v: &CalendarView) -> Markup {
         Shows::Everyone { .. } => "everyone".into(),
     };
     page(
-        &format!("Calendar, {}", v.month.label()),
+        &page_title(v.month),
         Some(frame),
         Section::Calendar,
         None,

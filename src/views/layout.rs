@@ -99,7 +99,10 @@ pub fn page(title: &str, frame: Option<&Frame>, section: Section, flash: Option<
                                 a href="/admin" aria-current=[(section == Section::Admin).then_some("page")] { "Leave policy" }
                             }
                         }
-                        p .identity { "Signed in as " strong { (f.viewer.name()) } " (" (f.viewer.actor.email) ")" }
+                        p .identity {
+                            "Signed in as " strong { (f.viewer.name()) } " (" (f.viewer.actor.email) ") · "
+                            a href="/me/notifications" { "Notifications" }
+                        }
                     }
                 }
                 main #main .container tabindex="-1" {

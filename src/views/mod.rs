@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod ics;
 pub mod layout;
 pub mod leave;
+pub mod notify;
 pub mod pages;
 pub mod requests;
 

@@ -11,6 +11,7 @@ use crate::domain::leave::{Days, LeaveType, WorkingWeek};
 use crate::domain::{Email, EventAction, Invalid, Status};
 use crate::error::{AppError, ErrorBody};
 use crate::models::Event;
+use crate::models::notification::{Notification, Preferences};
 use crate::models::request::Cursor;
 use chrono::NaiveDateTime;
 use rocket::http::Status as HttpStatus;
@@ -40,7 +41,11 @@ pub fn routes() -> Vec<Route> {
         calendar,
         coverage_rules,
         add_coverage_rule,
-        remove_coverage_rule
+        remove_coverage_rule,
+        my_notifications,
+        set_my_notifications,
+        notifications,
+        retry_notification
     ]
 }
 
@@ -962,4 +967,95 @@ async fn remove_coverage_rule(
 ) -> Result<HttpStatus, AppError> {
     actions::calendar::remove_rule(app, &user.actor, id).await?;
     Ok(HttpStatus::NoContent)
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesJson {
+    pub email: bool,
+    pub chat: bool,
+    pub digest: bool,
+}
+
+impl From<Preferences> for PreferencesJson {
+    fn from(p: Preferences) -> Self {
+        PreferencesJson { email: p.email, chat: p.chat, digest: p.digest }
+    }
+}
+
+/// What you choose to hear about by email, in chat, and in the approvers' daily digest.
+#[get("/me/notifications")]
+async fn my_notifications(user: CurrentUser, app: &State<App>) -> ApiResult<PreferencesJson> {
+    Ok(Answer(actions::notifications::my_preferences(app, &user.actor).await?.into()))
+}
+
+#[put("/me/notifications", data = "<body>")]
+async fn set_my_notifications(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    body: Result<JsonBody<PreferencesJson>, AppError>,
+) -> ApiResult<PreferencesJson> {
+    let JsonBody(b) = body?;
+    let p = Preferences { email: b.email, chat: b.chat, digest: b.digest };
+    Ok(Answer(actions::notifications::save_preferences(app, &user.actor, p).await?.into()))
+}
+
+#[derive(Serialize)]
+pub struct NotificationJson {
+    pub id: i32,
+    pub kind: String,
+    pub request_id: Option<i32>,
+    pub recipient: Email,
+    pub channel: &'static str,
+    pub subject: String,
+    pub state: String,
+    pub attempts: i32,
+    #[serde(serialize_with = "iso::utc")]
+    pub next_attempt_at: NaiveDateTime,
+    #[serde(serialize_with = "iso::utc")]
+    pub give_up_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    #[serde(serialize_with = "iso::utc")]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "iso::optional_utc")]
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+impl From<Notification> for NotificationJson {
+    fn from(n: Notification) -> Self {
+        NotificationJson {
+            channel: n.channel().as_str(),
+            id: n.id,
+            kind: n.kind,
+            request_id: n.request_id,
+            recipient: n.recipient,
+            subject: n.subject,
+            state: n.state,
+            attempts: n.attempts,
+            next_attempt_at: n.next_attempt_at,
+            give_up_at: n.give_up_at,
+            last_error: n.last_error,
+            created_at: n.created_at,
+            sent_at: n.sent_at,
+        }
+    }
+}
+
+/// Admins: the newest 100 notifications in a state (dead by default).
+#[get("/notifications?<state>")]
+async fn notifications(user: CurrentUser, app: &State<App>, state: Option<&str>) -> ApiResult<Vec<NotificationJson>> {
+    let found = actions::notifications::list(app, &user.actor, state).await?;
+    Ok(Answer(found.into_iter().map(NotificationJson::from).collect()))
+}
+
+/// Admins: sends a dead notification again, now.
+#[post("/notifications/<id>/retry")]
+async fn retry_notification(
+    user: CurrentUser,
+    _same_origin: SameOrigin,
+    app: &State<App>,
+    id: i32,
+) -> ApiResult<NotificationJson> {
+    Ok(Answer(actions::notifications::retry(app, &user.actor, id).await?.into()))
 }

@@ -34,7 +34,7 @@ async fn month(
 ) -> PageResult {
     let p = calendar::calendar(app, &user.actor, month, team, page, user.switcher).await?;
     if htmx.0 {
-        return Ok(Reply::Html((HttpStatus::Ok, views::chart(&p.view))));
+        return Ok(Reply::Html((HttpStatus::Ok, views::chart_fragment(&p.view))));
     }
     Ok(Reply::Html((HttpStatus::Ok, views::calendar_page(&p.frame, &p.view))))
 }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod calendar;
 pub mod guards;
+pub mod notifications;
 pub mod pages;
 
 use crate::error::{AppError, ErrorBody, INTERNAL, UNAUTHORIZED};
@@ -21,6 +22,7 @@ pub fn mount(rocket: Rocket<Build>) -> Rocket<Build> {
         .mount("/", pages::routes())
         .mount("/", admin::routes())
         .mount("/", calendar::routes())
+        .mount("/", notifications::routes())
         .mount("/", routes![css, htmx])
         .mount("/api", api::routes())
         .mount("/", api::health_routes())

@@ -18,6 +18,23 @@ pub async fn every_page_passes_axe(app: App) {
     b.wait_for("#request-1 form.decision-form").await;
     b.assert_accessible("the queue").await;
 
+    // The team calendar on a month with leave on it, then with a leave cell's details open.
+    b.goto("/calendar").await;
+    crate::calendar::to_month_with_leave(&b).await;
+    b.assert_accessible("the team calendar, as a manager").await;
+    let popover = b.attr("button.cell-button", "popovertarget").await.expect("the cell names its popover");
+    b.click("button.cell-button").await;
+    assert!(crate::calendar::popover_open(&b, &popover).await, "#{popover} is open");
+    b.assert_accessible("the team calendar with a leave cell's details open").await;
+
+    // The coverage rules, with the form a manager adds one with, then with a refused rule.
+    b.goto("/coverage").await;
+    b.wait_for("form.rule-form").await;
+    b.assert_accessible("the coverage rules with the form to add one").await;
+    b.click("form.rule-form button[type=submit]").await;
+    b.wait_for("form.rule-form .alert-error").await;
+    b.assert_accessible("the coverage rules with a refused rule").await;
+
     b.goto("/queue?status=all").await;
     b.wait_for_text("main", "Team queue").await;
     b.assert_accessible("the queue with every status").await;
@@ -51,6 +68,10 @@ pub async fn every_page_passes_axe(app: App) {
     b.click("#type-new button[type=submit]").await;
     b.wait_for_text("main .alert-error", "#rrggbb").await;
     b.assert_accessible("the admins' page with a refused form").await;
+    b.goto("/calendar?team=everyone").await;
+    b.wait_for_text("#calendar-title", "Everyone, page 1").await;
+    crate::calendar::to_month_with_leave(&b).await;
+    b.assert_accessible("the calendar of everyone, as an admin").await;
     b.goto("/public-holidays").await;
     b.wait_for_text("main", "Public holidays").await;
     b.assert_accessible("the public holidays page").await;

@@ -76,7 +76,7 @@ pub async fn to_month_with_leave(b: &Browser) -> NaiveDate {
 }
 
 /// Whether the popover with this id is open.
-async fn popover_open(b: &Browser, id: &str) -> bool {
+pub async fn popover_open(b: &Browser, id: &str) -> bool {
     let script = format!("return document.getElementById({}).matches(':popover-open');", json!(id));
     b.js(&script).await == json!(true)
 }
@@ -142,6 +142,11 @@ pub async fn month_navigation_with_htmx_and_back(app: App) {
         "This month leads to {this}"
     );
     assert_eq!(b.js("return document.activeElement.id;").await, "month-next", "the focus stays on the link");
+    assert_eq!(
+        b.js("return document.title;").await,
+        format!("Calendar, {} · Holidays", label(next)),
+        "the tab names the month shown"
+    );
 
     b.click("#month-next").await;
     wait_for_month(&b, after).await;
@@ -168,9 +173,28 @@ pub async fn month_navigation_with_htmx_and_back(app: App) {
     wait_for_month(&b, next).await;
     b.assert_same_document().await;
 
+    // Back when htmx no longer holds the page: it asks the server again, marked as a history
+    // restore, and the server answers with the whole page, which htmx puts in place of the body.
+    let cached = b
+        .js("const had = sessionStorage.getItem('htmx-history-cache') !== null;
+                       sessionStorage.removeItem('htmx-history-cache'); return had;")
+        .await;
+    assert_eq!(cached, json!(true), "htmx kept its history cache where this test expects it");
+    b.client.back().await.expect("Back with nothing cached");
+    wait_for_month(&b, after).await;
+    b.assert_same_document().await;
+    let counts = b
+        .js("return ['header.site', 'h1', 'section#calendar', '.dev-banner'].map(s => document.querySelectorAll(s).length);")
+        .await;
+    assert_eq!(counts, json!([1, 1, 1, 1]), "the page once over, not a fragment and not a page in a page");
+    let later = next_month(after);
+    b.click("#month-next").await;
+    wait_for_month(&b, later).await;
+    b.assert_same_document().await;
+
     // A reload of a pushed address is the whole page on that month, not the fragment alone.
     b.client.refresh().await.expect("reload");
-    wait_for_month(&b, next).await;
+    wait_for_month(&b, later).await;
     b.assert_new_document().await;
     assert!(b.exists("header.site").await && b.exists("h1").await, "a whole page after a reload");
     b.assert_console_clean(&[]).await;
@@ -316,7 +340,7 @@ pub async fn the_chart_scrolls_inside_its_box_on_a_phone(app: App) {
              return [name.width <= s.clientWidth / 3, cell.left >= name.right - 1,
                      Math.round(name.right) + ' px vs ' + Math.round(cell.left) + ' px'];")
         .await;
-    assert_eq!(clear[..2], [json!(true), json!(true)], "the focused cell is clear of the names: {clear}");
+    assert_eq!((&clear[0], &clear[1]), (&json!(true), &json!(true)), "the focused cell is clear of the names: {clear}");
     b.click("button.cell-button").await;
     assert!(popover_open(&b, &id).await, "the tap opens #{id}");
     let fits = b

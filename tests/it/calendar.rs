@@ -191,7 +191,10 @@ fn the_chart_pages_by_month_with_htmx_and_without(b: Backend) {
         .dispatch()
         .into_string()
         .unwrap();
-    assert!(fragment.starts_with("<section id=\"calendar\""), "{fragment}");
+    assert!(
+        fragment.starts_with("<title>Calendar, April 2033 · Holidays</title><section id=\"calendar\""),
+        "{fragment}"
+    );
     assert!(fragment.contains("April 2033") && !fragment.contains("<html"));
     let restored = app
         .client

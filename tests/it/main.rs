@@ -5,6 +5,7 @@ mod api;
 mod calendar;
 mod hardening;
 mod lakebase;
+mod notifications;
 mod leave;
 mod pages;
 mod resilience;

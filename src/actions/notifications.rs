@@ -1,0 +1,199 @@
+//! Who hears about a change, written into the outbox inside the change's own transaction; and
+//! people's choices, and the admins' view of the outbox.
+
+use super::App;
+use crate::config::Settings;
+use crate::db::DbConnection;
+use crate::domain::leave::Days;
+use crate::domain::notify::{About, Happened, compose};
+use crate::domain::{Actor, Email, Invalid, Refusal};
+use crate::error::AppError;
+use crate::models::notification::{self as outbox, Channel, NewNotification, Notification, Preferences};
+use crate::models::{HolidayRequest, Profile};
+use crate::views::notify::email_html;
+
+/// The request a change is about, as its notifications describe it.
+pub(super) fn about(
+    request: &HolidayRequest,
+    person: &str,
+    leave_type: &str,
+    private: bool,
+    by: Option<&str>,
+) -> About {
+    About {
+        request_id: request.request_id,
+        person: person.to_owned(),
+        range: request.range(),
+        start_part: request.start_part,
+        end_part: request.end_part,
+        days: request.days.map_or_else(|| request.days(), Days::from_stored),
+        leave_type: leave_type.to_owned(),
+        private,
+        comment: request.comment.clone(),
+        note: request.manager_note.clone(),
+        by: by.map(str::to_owned),
+    }
+}
+
+/// Who approves someone's requests: their manager, or else the admins (never themselves).
+pub(super) fn approvers(settings: &Settings, requester: &Email, manager: Option<&Email>) -> Vec<Email> {
+    match manager {
+        Some(m) if m != requester => vec![m.clone()],
+        _ => settings.admins.iter().filter(|a| *a != requester).cloned().collect(),
+    }
+}
+
+/// Writes the notifications of one change for its recipients: by email and in chat, as each
+/// chose. Email goes to the recipient alone, who may see everything about the request (the
+/// requester, their approvers); a chat channel is shared, so its message never shows a private
+/// type or a comment. A channel that is not configured records its rows as unsent.
+pub(super) fn enqueue(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    happened: Happened,
+    about: &About,
+    recipients: &[Email],
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    if recipients.is_empty() {
+        return Ok(());
+    }
+    let refs: Vec<&Email> = recipients.iter().collect();
+    let chosen = outbox::preferences_of(conn, &refs)?;
+    let link = settings.notify.public_url.as_ref().map(|u| format!("{u}/requests/{}", about.request_id));
+    let private = compose(happened, about, true, link.clone());
+    let html = email_html(&private);
+    let text = private.text();
+    let shared = compose(happened, about, false, link);
+    let chats: Vec<String> = recipients.iter().map(|r| format!("For {r}: {}", shared.chat())).collect();
+    let mut rows = Vec::new();
+    for (recipient, chat) in recipients.iter().zip(&chats) {
+        let p = chosen.iter().find(|(e, _)| e == recipient).map(|(_, p)| *p).unwrap_or_default();
+        if p.email {
+            rows.push(NewNotification {
+                kind: happened.as_str(),
+                request_id: Some(about.request_id),
+                recipient,
+                channel: Channel::Email,
+                subject: &private.subject,
+                body_text: &text,
+                body_html: Some(&html),
+                deliverable: settings.notify.smtp.is_some(),
+            });
+        }
+        if p.chat {
+            rows.push(NewNotification {
+                kind: happened.as_str(),
+                request_id: Some(about.request_id),
+                recipient,
+                channel: Channel::Chat,
+                subject: &shared.subject,
+                body_text: chat,
+                body_html: None,
+                deliverable: settings.notify.webhook.is_some(),
+            });
+        }
+    }
+    let give_up = chrono::Duration::from_std(settings.notify.give_up).unwrap_or(chrono::Duration::days(1));
+    outbox::enqueue(conn, &rows, now, now + give_up)?;
+    Ok(())
+}
+
+/// The display name of someone, or their email.
+pub(super) fn name_of(conn: &mut DbConnection, email: &Email) -> Result<String, AppError> {
+    Ok(Profile::find(conn, email)?.map_or_else(|| email.to_string(), |p| p.display_name))
+}
+
+pub async fn my_preferences(app: &App, actor: &Actor) -> Result<Preferences, AppError> {
+    let actor = actor.clone();
+    app.db
+        .read(move |conn| {
+            let found = outbox::preferences_of(conn, &[&actor.email])?;
+            Ok(found.into_iter().next().map(|(_, p)| p).unwrap_or_default())
+        })
+        .await
+}
+
+pub async fn save_preferences(app: &App, actor: &Actor, p: Preferences) -> Result<Preferences, AppError> {
+    let actor = actor.clone();
+    app.db
+        .write(move |conn| {
+            outbox::save_preferences(conn, &actor.email, p)?;
+            Ok(p)
+        })
+        .await
+}
+
+fn admins_only(actor: &Actor) -> Result<(), AppError> {
+    if actor.is_admin {
+        return Ok(());
+    }
+    Err(Refusal::Forbidden("Only admins can see and retry notifications.".into()).into())
+}
+
+/// The newest notifications in a state (waiting, dead, sent or unsent), at most 100.
+pub async fn list(app: &App, actor: &Actor, state: Option<&str>) -> Result<Vec<Notification>, AppError> {
+    admins_only(actor)?;
+    let state = match state.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("dead") {
+        s @ ("waiting" | "dead" | "sent" | "unsent") => s.to_owned(),
+        other => {
+            return Err(
+                Invalid::new("state", format!("'{other}' is not a state: use waiting, dead, sent or unsent.")).into()
+            );
+        }
+    };
+    app.db.read(move |conn| Ok(outbox::in_state(conn, &state, 100)?)).await
+}
+
+/// Sends a dead notification again, now, with a new give-up time.
+pub async fn retry(app: &App, actor: &Actor, id: i32) -> Result<Notification, AppError> {
+    admins_only(actor)?;
+    let give_up = chrono::Duration::from_std(app.settings.notify.give_up).unwrap_or(chrono::Duration::days(1));
+    let now = app.now().utc;
+    let retried = app
+        .db
+        .write(move |conn| {
+            if let Some(n) = outbox::retry(conn, id, now, now + give_up)? {
+                return Ok(n);
+            }
+            Err(match outbox::find(conn, id)? {
+                Some(n) => AppError::Conflict(format!(
+                    "Notification #{id} is {}: only dead or waiting ones can be retried.",
+                    n.state
+                )),
+                None => AppError::NotFound(format!("There is no notification #{id}.")),
+            })
+        })
+        .await?;
+    app.wake.poke();
+    Ok(retried)
+}
+
+/// The page where someone chooses their notifications.
+pub async fn preferences_page(
+    app: &App,
+    actor: &Actor,
+    switcher: bool,
+) -> Result<(super::Frame, Preferences), AppError> {
+    let actor = actor.clone();
+    app.db
+        .read(move |conn| {
+            let frame = super::frame(conn, &actor, switcher)?;
+            let found = outbox::preferences_of(conn, &[&actor.email])?;
+            Ok((frame, found.into_iter().next().map(|(_, p)| p).unwrap_or_default()))
+        })
+        .await
+}
+
+/// The admins' page of the outbox in one state.
+pub async fn outbox_page(
+    app: &App,
+    actor: &Actor,
+    state: Option<&str>,
+    switcher: bool,
+) -> Result<(super::Frame, Vec<Notification>), AppError> {
+    let rows = list(app, actor, state).await?;
+    let actor = actor.clone();
+    let frame = app.db.read(move |conn| super::frame(conn, &actor, switcher)).await?;
+    Ok((frame, rows))
+}

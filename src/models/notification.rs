@@ -1,0 +1,323 @@
+//! The outbox and people's notification choices. Rows are written inside the transaction of the
+//! change they report, so a rolled-back change leaves none and a committed one always has its
+//! rows; the worker claims due rows with a lease (and on Postgres `FOR UPDATE SKIP LOCKED`, so
+//! several instances never claim the same row), delivers them, and records the outcome.
+
+use crate::db::DbConnection;
+use crate::db::statement::{Param, Statement};
+use crate::domain::Email;
+use crate::schema::{notification_preferences as np, notifications as n};
+use crate::statement;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Chat,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+        }
+    }
+
+    fn from_stored(raw: &str) -> Channel {
+        if raw == "chat" { Channel::Chat } else { Channel::Email }
+    }
+}
+
+/// A notification to write.
+pub struct NewNotification<'a> {
+    pub kind: &'a str,
+    pub request_id: Option<i32>,
+    pub recipient: &'a Email,
+    pub channel: Channel,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: Option<&'a str>,
+    /// Its channel is configured: it waits for delivery; otherwise it is only recorded.
+    pub deliverable: bool,
+}
+
+/// Writes notifications (in the caller's transaction) that are due at once.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    rows: &[NewNotification],
+    now: NaiveDateTime,
+    give_up_at: NaiveDateTime,
+) -> QueryResult<()> {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                n::kind.eq(r.kind),
+                n::request_id.eq(r.request_id),
+                n::recipient.eq(r.recipient),
+                n::channel.eq(r.channel.as_str()),
+                n::subject.eq(r.subject),
+                n::body_text.eq(r.body_text),
+                n::body_html.eq(r.body_html),
+                n::state.eq(if r.deliverable { "waiting" } else { "unsent" }),
+                n::next_attempt_at.eq(now),
+                n::give_up_at.eq(give_up_at),
+                n::created_at.eq(now),
+            )
+        })
+        .collect();
+    if values.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        #[cfg(feature = "postgres")]
+        DbConnection::Pg(pg) => diesel::insert_into(n::table).values(values).execute(pg).map(drop),
+        // SQLite's builder takes one row a statement here; in process, that costs little.
+        #[cfg(feature = "sqlite")]
+        DbConnection::Sqlite(lite) => {
+            for v in values {
+                diesel::insert_into(n::table).values(v).execute(lite)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A notification as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+pub struct Notification {
+    pub id: i32,
+    pub kind: String,
+    pub request_id: Option<i32>,
+    pub recipient: Email,
+    channel: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: Option<String>,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub give_up_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+impl Notification {
+    pub fn channel(&self) -> Channel {
+        Channel::from_stored(&self.channel)
+    }
+
+    /// The same across retries of this notification, and unique to it: what receivers
+    /// deduplicate by (the webhook's `Idempotency-Key`, the email's Message-ID).
+    pub fn key(&self) -> String {
+        format!("holidays-notification-{}", self.id)
+    }
+}
+
+type Columns = (
+    n::notification_id,
+    n::kind,
+    n::request_id,
+    n::recipient,
+    n::channel,
+    n::subject,
+    n::body_text,
+    n::body_html,
+    n::state,
+    n::attempts,
+    n::next_attempt_at,
+    n::give_up_at,
+    n::last_error,
+    n::created_at,
+    n::sent_at,
+);
+
+const COLUMNS: Columns = (
+    n::notification_id,
+    n::kind,
+    n::request_id,
+    n::recipient,
+    n::channel,
+    n::subject,
+    n::body_text,
+    n::body_html,
+    n::state,
+    n::attempts,
+    n::next_attempt_at,
+    n::give_up_at,
+    n::last_error,
+    n::created_at,
+    n::sent_at,
+);
+
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE notifications SET leased_until = {}, attempts = attempts + 1
+WHERE notification_id IN (
+    SELECT notification_id FROM notifications
+    WHERE state = 'waiting' AND next_attempt_at <= {} AND (leased_until IS NULL OR leased_until < {})
+    ORDER BY next_attempt_at, notification_id LIMIT {}",
+            $lock,
+            ")
+RETURNING notification_id, kind, request_id, recipient, channel, subject, body_text, body_html, state, attempts,
+          next_attempt_at, give_up_at, last_error, created_at, sent_at"
+        )
+    };
+}
+
+type ClaimColumns = (
+    Integer,
+    Text,
+    Nullable<Integer>,
+    Text,
+    Text,
+    Text,
+    Text,
+    Nullable<Text>,
+    Text,
+    Integer,
+    Timestamp,
+    Timestamp,
+    Nullable<Text>,
+    Timestamp,
+    Nullable<Timestamp>,
+);
+
+#[cfg(feature = "postgres")]
+statement!(
+    /// Parameters: lease end, now, now, limit.
+    PgClaim -> ClaimColumns = claim_sql!(" FOR UPDATE SKIP LOCKED")
+);
+
+#[cfg(feature = "sqlite")]
+statement!(
+    /// Parameters: lease end, now, now, limit. SQLite has one writer at a time: no row locks.
+    SqliteClaim -> ClaimColumns = claim_sql!("")
+);
+
+/// Claims up to `limit` due rows until `lease_end` (counting the attempt), for this worker only.
+pub fn claim(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    lease_end: NaiveDateTime,
+    limit: i32,
+) -> QueryResult<Vec<Notification>> {
+    let params = || vec![Param::Timestamp(lease_end), Param::Timestamp(now), Param::Timestamp(now), Param::Int(limit)];
+    let mut rows: Vec<Notification> = match conn {
+        #[cfg(feature = "postgres")]
+        DbConnection::Pg(pg) => Statement::<PgClaim>::new(params()).load(pg)?,
+        #[cfg(feature = "sqlite")]
+        DbConnection::Sqlite(lite) => Statement::<SqliteClaim>::new(params()).load(lite)?,
+    };
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}
+
+/// Delivered.
+pub fn mark_sent(conn: &mut DbConnection, id: i32, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(n::table.find(id))
+        .set((
+            n::state.eq("sent"),
+            n::sent_at.eq(at),
+            n::leased_until.eq(None::<NaiveDateTime>),
+            n::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Failed: tried again at `retry_at`, or dead when that is past its give-up time or the
+/// receiver refused it for good.
+pub fn mark_failed(conn: &mut DbConnection, id: i32, error: &str, retry_at: Option<NaiveDateTime>) -> QueryResult<()> {
+    let error: String = error.chars().take(500).collect();
+    match retry_at {
+        Some(at) => diesel::update(n::table.find(id).filter(n::give_up_at.gt(at)))
+            .set((n::next_attempt_at.eq(at), n::leased_until.eq(None::<NaiveDateTime>), n::last_error.eq(&error)))
+            .execute(conn)
+            .and_then(|updated| if updated == 0 { mark_dead(conn, id, &error) } else { Ok(()) }),
+        None => mark_dead(conn, id, &error),
+    }
+}
+
+fn mark_dead(conn: &mut DbConnection, id: i32, error: &str) -> QueryResult<()> {
+    diesel::update(n::table.find(id))
+        .set((n::state.eq("dead"), n::leased_until.eq(None::<NaiveDateTime>), n::last_error.eq(error)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Gives back claimed rows not yet delivered (a worker stopping), so another takes them now.
+pub fn release(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<()> {
+    diesel::update(n::table.filter(n::notification_id.eq_any(ids)).filter(n::state.eq("waiting")))
+        .set(n::leased_until.eq(None::<NaiveDateTime>))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The newest notifications in a state, for the admins.
+pub fn in_state(conn: &mut DbConnection, state: &str, limit: i64) -> QueryResult<Vec<Notification>> {
+    n::table.filter(n::state.eq(state)).order(n::notification_id.desc()).limit(limit).select(COLUMNS).load(conn)
+}
+
+/// Puts a dead (or waiting) notification back in line now, with a new give-up time.
+pub fn retry(
+    conn: &mut DbConnection,
+    id: i32,
+    now: NaiveDateTime,
+    give_up_at: NaiveDateTime,
+) -> QueryResult<Option<Notification>> {
+    diesel::update(n::table.find(id).filter(n::state.eq_any(["dead", "waiting"])))
+        .set((
+            n::state.eq("waiting"),
+            n::next_attempt_at.eq(now),
+            n::give_up_at.eq(give_up_at),
+            n::leased_until.eq(None::<NaiveDateTime>),
+        ))
+        .returning(COLUMNS)
+        .get_result(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Notification>> {
+    n::table.find(id).select(COLUMNS).first(conn).optional()
+}
+
+/// What someone chose to receive; everything, until they choose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preferences {
+    pub email: bool,
+    pub chat: bool,
+    pub digest: bool,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences { email: true, chat: true, digest: true }
+    }
+}
+
+/// The choices of these people (the defaults for those who made none).
+pub fn preferences_of(conn: &mut DbConnection, people: &[&Email]) -> QueryResult<Vec<(Email, Preferences)>> {
+    let rows: Vec<(Email, bool, bool, bool)> = np::table
+        .filter(np::email.eq_any(people))
+        .select((np::email, np::by_email, np::by_chat, np::digest))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(e, email, chat, digest)| (e, Preferences { email, chat, digest })).collect())
+}
+
+pub fn save_preferences(conn: &mut DbConnection, who: &Email, p: Preferences) -> QueryResult<()> {
+    let changed = diesel::update(np::table.find(who))
+        .set((np::by_email.eq(p.email), np::by_chat.eq(p.chat), np::digest.eq(p.digest)))
+        .execute(conn)?;
+    if changed == 0 {
+        diesel::insert_into(np::table)
+            .values((np::email.eq(who), np::by_email.eq(p.email), np::by_chat.eq(p.chat), np::digest.eq(p.digest)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
