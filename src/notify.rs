@@ -65,12 +65,16 @@ pub struct Worker {
 
 impl Worker {
     pub fn start(db: Db, settings: &NotifySettings, wake: Wake) -> Result<Worker, String> {
-        let channels = Channels::new(settings)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let (flag, thread_wake) = (stop.clone(), wake.clone());
+        let (flag, thread_wake, settings) = (stop.clone(), wake.clone(), settings.clone());
+        // The channels are made on the worker's own thread: reqwest's blocking client runs a
+        // runtime of its own, which must not be made or dropped inside Rocket's.
         let thread = std::thread::Builder::new()
             .name("holidays-notify".into())
-            .spawn(move || run(&db, &channels, &flag, &thread_wake))
+            .spawn(move || match Channels::new(&settings) {
+                Ok(channels) => run(&db, &channels, &flag, &thread_wake),
+                Err(e) => rocket::error!("notifications cannot be sent: {e}"),
+            })
             .map_err(|e| format!("cannot start the notification worker: {e}"))?;
         Ok(Worker { stop, wake, thread: Mutex::new(Some(thread)) })
     }

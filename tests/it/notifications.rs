@@ -84,7 +84,11 @@ fn smtp_session(stream: TcpStream, mails: &Mutex<Vec<Mail>>) {
         let command = line.trim_end().to_ascii_uppercase();
         let ok = if command.starts_with("EHLO") {
             say("250-sink.test\r\n250 8BITMIME\r\n")
-        } else if command.starts_with("HELO") || command.starts_with("MAIL FROM") || command.starts_with("RSET") || command.starts_with("NOOP") {
+        } else if command.starts_with("HELO")
+            || command.starts_with("MAIL FROM")
+            || command.starts_with("RSET")
+            || command.starts_with("NOOP")
+        {
             if command.starts_with("RSET") {
                 to.clear();
             }
@@ -207,7 +211,8 @@ fn http_exchange(stream: TcpStream, received: &Mutex<Vec<(String, Value)>>, stat
         received.lock().unwrap().push((key, serde_json::from_slice(&body).unwrap_or(Value::Null)));
     }
     let reason = if status == 200 { "OK" } else { "No" };
-    let _ = write!(out, "HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
+    let _ =
+        write!(out, "HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
 }
 
 /// Waits (at most `secs`) until `done` holds.
@@ -256,15 +261,25 @@ fn a_submission_and_its_decision_reach_both_channels(b: Backend) {
     assert!(chat.0.starts_with("holidays-notification-"), "an Idempotency-Key: {chat:?}");
     let text = chat.1["text"].as_str().unwrap();
     assert!(
-        text.starts_with("For manager@example.com: Joe asks for Annual leave: Mon 7 Mar 2033 to Wed 9 Mar 2033, 3 days"),
+        text.starts_with(
+            "For manager@example.com: Joe asks for Annual leave: Mon 7 Mar 2033 to Wed 9 Mar 2033, 3 days"
+        ),
         "{text}"
     );
     let mail = &mails_about(&smtp, id)[0];
     assert_eq!(mail.to, vec![MARIA.to_owned()]);
-    assert!(mail.data.contains("Subject: Joe asks for Annual leave: Mon 7 Mar 2033 to Wed 9 Mar 2033, 3 days"), "{}", mail.data);
+    assert!(
+        mail.data.contains("Subject: Joe asks for Annual leave: Mon 7 Mar 2033 to Wed 9 Mar 2033, 3 days"),
+        "{}",
+        mail.data
+    );
     assert!(mail.data.contains("From: Holidays <holidays@example.com>"));
     assert!(mail.data.contains("Message-ID: <holidays-notification-"));
-    assert!(mail.data.contains("multipart/alternative") && mail.data.contains("text/html") && mail.data.contains("text/plain"));
+    assert!(
+        mail.data.contains("multipart/alternative")
+            && mail.data.contains("text/html")
+            && mail.data.contains("text/plain")
+    );
 
     // The decision goes to Joe, with who decided and the note.
     assert_eq!(app.decide(id, MARIA, "Approved", Some("Enjoy")).0, Status::Ok);
@@ -293,7 +308,9 @@ fn private_leave_is_time_off_in_chat(b: Backend) {
     );
     assert_eq!(status, Status::Created, "{body}");
     let id = body["id"].as_i64().unwrap();
-    eventually(20, "the manager hears of it", || !chats_about(&hook, id).is_empty() && !mails_about(&smtp, id).is_empty());
+    eventually(20, "the manager hears of it", || {
+        !chats_about(&hook, id).is_empty() && !mails_about(&smtp, id).is_empty()
+    });
     let chat = chats_about(&hook, id)[0].1["text"].as_str().unwrap().to_owned();
     assert!(chat.contains("Charlie recorded Time off (no approval needed)"), "{chat}");
     assert!(!chat.contains("Sick") && !chat.contains("flu"), "{chat}");
@@ -306,10 +323,13 @@ fn a_receiver_that_is_down_gets_everything_once_it_is_back(b: Backend) {
     let (hook, smtp) = (Hook::start(), SmtpSink::start());
     hook.down();
     let app = start_with_channels(b, &channels(&hook, &smtp));
-    let ids: Vec<i64> = (0..5).map(|i| app.ask(SUZY, &format!("2033-04-{:02}", 4 + i), &format!("2033-04-{:02}", 4 + i))).collect();
+    let ids: Vec<i64> =
+        (0..5).map(|i| app.ask(SUZY, &format!("2033-04-{:02}", 4 + i), &format!("2033-04-{:02}", 4 + i))).collect();
     std::thread::sleep(Duration::from_secs(5));
     // Tried and failed, kept waiting; the error names no secret.
-    let failed = app.db.count("SELECT count(*) FROM notifications WHERE channel = 'chat' AND state = 'waiting' AND attempts > 0");
+    let failed = app
+        .db
+        .count("SELECT count(*) FROM notifications WHERE channel = 'chat' AND state = 'waiting' AND attempts > 0");
     assert!(failed >= 5, "{failed} chat notifications tried while the receiver was down");
     assert_eq!(app.db.count("SELECT count(*) FROM notifications WHERE last_error LIKE '%S3CRET%'"), 0);
     hook.back_up();
@@ -345,8 +365,14 @@ fn a_rolled_back_change_sends_nothing(b: Backend) {
     assert!(status.code >= 500, "{status}");
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id}")), 2);
-    assert_eq!(app.db.count(&format!("SELECT count(*) FROM holiday_requests WHERE request_id = {id} AND status = 'Pending'")), 1);
-    assert!(mails_about(&smtp, id).iter().all(|m| m.to == vec![MARIA.to_owned()]), "Joe heard of a decision that never was");
+    assert_eq!(
+        app.db.count(&format!("SELECT count(*) FROM holiday_requests WHERE request_id = {id} AND status = 'Pending'")),
+        1
+    );
+    assert!(
+        mails_about(&smtp, id).iter().all(|m| m.to == vec![MARIA.to_owned()]),
+        "Joe heard of a decision that never was"
+    );
     // The same decision without the failure notifies Joe once.
     assert_eq!(app.decide(id, MARIA, "Approved", Some("fine")).0, Status::Ok);
     eventually(20, "Joe's mail", || mails_about(&smtp, id).iter().any(|m| m.to == vec![JOE.to_owned()]));
@@ -383,10 +409,17 @@ fn opt_outs_are_honoured(b: Backend) {
 
     let id = app.ask(JOE, "2033-06-06", "2033-06-06");
     eventually(20, "the manager's chat message", || !chats_about(&hook, id).is_empty());
-    assert_eq!(app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id} AND channel = 'email'")), 0);
+    assert_eq!(
+        app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id} AND channel = 'email'")),
+        0
+    );
     assert_eq!(app.decide(id, MARIA, "Declined", None).0, Status::Ok);
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id}")), 1, "Joe chose none");
+    assert_eq!(
+        app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id}")),
+        1,
+        "Joe chose none"
+    );
     assert!(mails_about(&smtp, id).is_empty());
 }
 
@@ -395,11 +428,17 @@ fn without_channels_notifications_are_recorded_unsent(b: Backend) {
     let before = app.db.count("SELECT count(*) FROM notifications");
     let id = app.ask(JOE, "2033-06-13", "2033-06-13");
     assert_eq!(app.db.count("SELECT count(*) FROM notifications") - before, 2, "email and chat, for Maria");
-    assert_eq!(app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id} AND state = 'unsent'")), 2);
+    assert_eq!(
+        app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id} AND state = 'unsent'")),
+        2
+    );
     let (status, list) = app.get_json("/api/notifications?state=unsent", ADMIN);
     assert_eq!(status, Status::Ok, "{list}");
     let first = &list.as_array().unwrap()[0];
-    assert_eq!((&first["request_id"], &first["recipient"], &first["state"]), (&json!(id), &json!(MARIA), &json!("unsent")));
+    assert_eq!(
+        (&first["request_id"], &first["recipient"], &first["state"]),
+        (&json!(id), &json!(MARIA), &json!("unsent"))
+    );
     assert_eq!(app.get_json("/api/notifications?state=unsent", JOE).0, Status::Forbidden);
     let (status, body) = app.get_json("/api/notifications?state=lost", ADMIN);
     assert_eq!((status, body["field"].as_str()), (Status::UnprocessableEntity, Some("state")));
@@ -414,7 +453,9 @@ fn a_refused_notification_is_dead_until_an_admin_retries_it(b: Backend) {
     let app = start_with_channels(b, &channels(&hook, &smtp));
     let id = app.ask(JOE, "2033-06-20", "2033-06-20");
     eventually(20, "the chat notification dead", || {
-        app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id} AND channel = 'chat' AND state = 'dead'")) == 1
+        app.db.count(&format!(
+            "SELECT count(*) FROM notifications WHERE request_id = {id} AND channel = 'chat' AND state = 'dead'"
+        )) == 1
     });
     let (_, dead) = app.get_json("/api/notifications?state=dead", ADMIN);
     let row = dead.as_array().unwrap().iter().find(|n| n["request_id"] == id).cloned().unwrap();
@@ -427,7 +468,10 @@ fn a_refused_notification_is_dead_until_an_admin_retries_it(b: Backend) {
     assert_eq!((status, &again["state"]), (Status::Ok, &json!("waiting")), "{again}");
     eventually(20, "delivered after the retry", || chats_about(&hook, id).len() == 1);
     eventually(20, "marked sent", || {
-        app.db.count(&format!("SELECT count(*) FROM notifications WHERE notification_id = {} AND state = 'sent'", row["id"])) == 1
+        app.db.count(&format!(
+            "SELECT count(*) FROM notifications WHERE notification_id = {} AND state = 'sent'",
+            row["id"]
+        )) == 1
     });
     let (status, _) = app.post_json(&retry, ADMIN, json!({}));
     assert_eq!(status, Status::Conflict);
