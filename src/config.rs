@@ -145,6 +145,8 @@ pub struct NotifySettings {
     pub smtp: Option<SmtpTarget>,
     pub mail_from: Option<Email>,
     pub give_up: Duration,
+    /// The hour (company time) from which each approver's daily digest goes out.
+    pub digest_hour: u32,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -237,12 +239,22 @@ fn notify(env: &Env<impl Fn(&str) -> Option<String>>) -> Result<NotifySettings, 
             problem: "must be set when HOLIDAYS_SMTP_URL is: the address mail is sent from".into(),
         });
     }
+    let digest_hour = match env.parsed::<u32>("HOLIDAYS_DIGEST_HOUR")? {
+        Some(h) if h > 23 => {
+            return Err(ConfigError {
+                variable: "HOLIDAYS_DIGEST_HOUR",
+                problem: format!("{h} is not an hour from 0 to 23"),
+            });
+        }
+        h => h.unwrap_or(8),
+    };
     Ok(NotifySettings {
         public_url,
         webhook,
         smtp,
         mail_from,
         give_up: duration(env, "HOLIDAYS_NOTIFY_GIVE_UP", "24h")?,
+        digest_hour,
     })
 }
 

@@ -51,7 +51,7 @@ fn with_notify_worker(rocket: Rocket<Build>) -> Rocket<Build> {
                 if n.webhook.is_none() && n.smtp.is_none() {
                     return;
                 }
-                match notify::Worker::start(app.db.clone(), n, app.wake.clone()) {
+                match notify::Worker::start(app.db.clone(), &app.settings, app.wake.clone()) {
                     Ok(worker) => {
                         let _ = app.worker.set(std::sync::Arc::new(worker));
                     }

@@ -11,7 +11,7 @@
 //! URL (its path holds the token) is left out of every error, and the SMTP password is only
 //! ever handed to the transport.
 
-use crate::config::{NotifySettings, SmtpSecurity, SmtpTarget};
+use crate::config::{NotifySettings, Settings, SmtpSecurity, SmtpTarget};
 use crate::db::Db;
 use crate::domain::notify::retry_delay;
 use crate::models::notification::{self as outbox, Channel, Notification};
@@ -64,15 +64,15 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn start(db: Db, settings: &NotifySettings, wake: Wake) -> Result<Worker, String> {
+    pub fn start(db: Db, settings: &Settings, wake: Wake) -> Result<Worker, String> {
         let stop = Arc::new(AtomicBool::new(false));
         let (flag, thread_wake, settings) = (stop.clone(), wake.clone(), settings.clone());
         // The channels are made on the worker's own thread: reqwest's blocking client runs a
         // runtime of its own, which must not be made or dropped inside Rocket's.
         let thread = std::thread::Builder::new()
             .name("holidays-notify".into())
-            .spawn(move || match Channels::new(&settings) {
-                Ok(channels) => run(&db, &channels, &flag, &thread_wake),
+            .spawn(move || match Channels::new(&settings.notify) {
+                Ok(channels) => run(&db, &settings, &channels, &flag, &thread_wake),
                 Err(e) => rocket::error!("notifications cannot be sent: {e}"),
             })
             .map_err(|e| format!("cannot start the notification worker: {e}"))?;
@@ -100,8 +100,34 @@ fn later(from: NaiveDateTime, by: Duration) -> NaiveDateTime {
     from + chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX)
 }
 
-fn run(db: &Db, channels: &Channels, stop: &AtomicBool, wake: &Wake) {
+/// How often the worker asks whether today's digests are due.
+const DIGEST_CHECK: Duration = Duration::from_secs(60);
+
+/// Writes today's digests once the day's digest hour has come (company time); each instance
+/// asks, the first to claim an approver's day writes theirs.
+fn digests(db: &Db, settings: &Settings) {
+    let now = crate::domain::Now::in_zone(&settings.timezone);
+    let local_hour = settings.timezone.hour_at(now.utc.and_utc());
+    if local_hour < settings.notify.digest_hour {
+        return;
+    }
+    let written = db.run_blocking(|conn| {
+        crate::db::write_transaction(conn, |conn| crate::actions::notifications::daily_digests(conn, settings, now))
+    });
+    match written {
+        Ok(0) => {}
+        Ok(n) => rocket::info!("notifications: {n} daily digests written"),
+        Err(e) => rocket::warn!("notifications: cannot write the daily digests: {}", e.message()),
+    }
+}
+
+fn run(db: &Db, settings: &Settings, channels: &Channels, stop: &AtomicBool, wake: &Wake) {
+    let mut digest_checked: Option<std::time::Instant> = None;
     while !stop.load(Ordering::SeqCst) {
+        if digest_checked.is_none_or(|t| t.elapsed() >= DIGEST_CHECK) {
+            digest_checked = Some(std::time::Instant::now());
+            digests(db, settings);
+        }
         let at = now();
         let claimed = match db.run_blocking(|conn| Ok(outbox::claim(conn, at, later(at, LEASE), BATCH)?)) {
             Ok(rows) => rows,

@@ -151,6 +151,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notification_digests (approver, day) {
+        approver -> Text,
+        day -> Date,
+    }
+}
+
 diesel::joinable!(request_events -> holiday_requests (request_id));
 diesel::joinable!(request_days -> holiday_requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -164,5 +171,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     public_holiday_changes,
     coverage_rules,
     notifications,
-    notification_preferences
+    notification_preferences,
+    notification_digests
 );

@@ -5,8 +5,8 @@ use super::App;
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::domain::leave::Days;
-use crate::domain::notify::{About, Happened, compose};
-use crate::domain::{Actor, Email, Invalid, Refusal};
+use crate::domain::notify::{About, Composed, Happened, Waiting, compose, compose_digest, working_days_before};
+use crate::domain::{Actor, DateRange, Email, Invalid, Refusal};
 use crate::error::AppError;
 use crate::models::notification::{self as outbox, Channel, NewNotification, Notification, Preferences};
 use crate::models::{HolidayRequest, Profile};
@@ -62,41 +62,128 @@ pub(super) fn enqueue(
     let chosen = outbox::preferences_of(conn, &refs)?;
     let link = settings.notify.public_url.as_ref().map(|u| format!("{u}/requests/{}", about.request_id));
     let private = compose(happened, about, true, link.clone());
-    let html = email_html(&private);
-    let text = private.text();
     let shared = compose(happened, about, false, link);
-    let chats: Vec<String> = recipients.iter().map(|r| format!("For {r}: {}", shared.chat())).collect();
-    let mut rows = Vec::new();
-    for (recipient, chat) in recipients.iter().zip(&chats) {
+    let mut rows = Letters::default();
+    for recipient in recipients {
         let p = chosen.iter().find(|(e, _)| e == recipient).map(|(_, p)| *p).unwrap_or_default();
+        rows.add(settings, happened.as_str(), Some(about.request_id), recipient, p, &private, &shared);
+    }
+    rows.write(conn, settings, now)
+}
+
+/// Notifications being written, owning their texts.
+#[derive(Default)]
+struct Letters(Vec<(String, Option<i32>, Email, Channel, String, String, Option<String>, bool)>);
+
+impl Letters {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        settings: &Settings,
+        kind: &str,
+        request_id: Option<i32>,
+        to: &Email,
+        p: Preferences,
+        private: &Composed,
+        shared: &Composed,
+    ) {
         if p.email {
-            rows.push(NewNotification {
-                kind: happened.as_str(),
-                request_id: Some(about.request_id),
-                recipient,
-                channel: Channel::Email,
-                subject: &private.subject,
-                body_text: &text,
-                body_html: Some(&html),
-                deliverable: settings.notify.smtp.is_some(),
-            });
+            let (text, html) = (private.text(), email_html(private));
+            let deliverable = settings.notify.smtp.is_some();
+            self.0.push((
+                kind.into(),
+                request_id,
+                to.clone(),
+                Channel::Email,
+                private.subject.clone(),
+                text,
+                Some(html),
+                deliverable,
+            ));
         }
         if p.chat {
-            rows.push(NewNotification {
-                kind: happened.as_str(),
-                request_id: Some(about.request_id),
-                recipient,
-                channel: Channel::Chat,
-                subject: &shared.subject,
-                body_text: chat,
-                body_html: None,
-                deliverable: settings.notify.webhook.is_some(),
-            });
+            let chat = format!("For {to}: {}", shared.chat());
+            let deliverable = settings.notify.webhook.is_some();
+            self.0.push((
+                kind.into(),
+                request_id,
+                to.clone(),
+                Channel::Chat,
+                shared.subject.clone(),
+                chat,
+                None,
+                deliverable,
+            ));
         }
     }
-    let give_up = chrono::Duration::from_std(settings.notify.give_up).unwrap_or(chrono::Duration::days(1));
-    outbox::enqueue(conn, &rows, now, now + give_up)?;
-    Ok(())
+
+    fn write(&self, conn: &mut DbConnection, settings: &Settings, now: chrono::NaiveDateTime) -> Result<(), AppError> {
+        let rows: Vec<NewNotification> = self
+            .0
+            .iter()
+            .map(|(kind, request_id, to, channel, subject, text, html, deliverable)| NewNotification {
+                kind,
+                request_id: *request_id,
+                recipient: to,
+                channel: *channel,
+                subject,
+                body_text: text,
+                body_html: html.as_deref(),
+                deliverable: *deliverable,
+            })
+            .collect();
+        let give_up = chrono::Duration::from_std(settings.notify.give_up).unwrap_or(chrono::Duration::days(1));
+        outbox::enqueue(conn, &rows, now, now + give_up)?;
+        Ok(())
+    }
+}
+
+/// Today's digests: each approver with requests waiting on them for more than two working days
+/// gets one, once a day however many instances run (the day's claim is written with it).
+/// Returns how many were written.
+pub fn daily_digests(conn: &mut DbConnection, settings: &Settings, now: crate::domain::Now) -> Result<usize, AppError> {
+    let threshold = working_days_before(now.today, 2);
+    let before = threshold.and_time(chrono::NaiveTime::MIN);
+    let found = outbox::waiting_since(conn, before, 1000)?;
+    let mut by_approver: Vec<(Email, Vec<(Waiting, bool)>)> = Vec::new();
+    for row in found {
+        let Some(requester) = &row.requester else { continue };
+        let waiting = Waiting {
+            request_id: row.request_id,
+            person: row.person.clone(),
+            leave_type: row.leave_type.clone().unwrap_or_else(|| "Leave".into()),
+            range: DateRange { start: row.start_date, end: row.end_date },
+            days: row.days.map_or_else(|| Days::whole(0), Days::from_stored),
+            asked: row.created_at.date(),
+        };
+        for approver in approvers(settings, requester, row.manager.as_ref()) {
+            let item = (waiting.clone(), row.private.unwrap_or(true));
+            match by_approver.iter_mut().find(|(a, _)| *a == approver) {
+                Some((_, items)) => items.push(item),
+                None => by_approver.push((approver, vec![item])),
+            }
+        }
+    }
+    if by_approver.is_empty() {
+        return Ok(0);
+    }
+    let refs: Vec<&Email> = by_approver.iter().map(|(a, _)| a).collect();
+    let chosen = outbox::preferences_of(conn, &refs)?;
+    let link = settings.notify.public_url.as_ref().map(|u| format!("{u}/queue"));
+    let mut letters = Letters::default();
+    let mut sent = 0;
+    for (approver, items) in &by_approver {
+        let p = chosen.iter().find(|(e, _)| e == approver).map(|(_, p)| *p).unwrap_or_default();
+        if !p.digest || !outbox::claim_digest(conn, approver, now.today)? {
+            continue;
+        }
+        let private = compose_digest(items, true, link.clone());
+        let shared = compose_digest(items, false, link.clone());
+        letters.add(settings, "digest", None, approver, p, &private, &shared);
+        sent += 1;
+    }
+    letters.write(conn, settings, now.utc)?;
+    Ok(sent)
 }
 
 /// The display name of someone, or their email.

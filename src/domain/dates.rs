@@ -36,6 +36,13 @@ impl Zone {
         // Only an instant outside jiff's range (beyond the year 9999) has no date: keep UTC's.
         local.unwrap_or_else(|| instant.date_naive())
     }
+
+    /// The hour of the day (0-23) at `instant` here.
+    pub fn hour_at(&self, instant: DateTime<Utc>) -> u32 {
+        jiff::Timestamp::from_second(instant.timestamp())
+            .map(|t| self.zone.to_datetime(t).hour() as u32)
+            .unwrap_or_else(|_| chrono::Timelike::hour(&instant))
+    }
 }
 
 impl PartialEq for Zone {

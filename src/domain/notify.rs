@@ -127,6 +127,56 @@ pub fn compose(happened: Happened, a: &About, reveal: bool, link: Option<String>
     Composed { subject, lines, link }
 }
 
+/// A request in an approver's daily digest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waiting {
+    pub request_id: i32,
+    pub person: String,
+    pub leave_type: String,
+    pub range: DateRange,
+    pub days: Days,
+    pub asked: chrono::NaiveDate,
+}
+
+/// The daily digest: the requests waiting on one approver for more than two working days. It
+/// goes to the approver alone (by email) or to the shared channel, so a private type reads
+/// "Time off" unless `reveal`.
+pub fn compose_digest(waiting: &[(Waiting, bool)], reveal: bool, link: Option<String>) -> Composed {
+    let n = waiting.len();
+    let subject = if n == 1 {
+        "1 request waits for your decision".to_owned()
+    } else {
+        format!("{n} requests wait for your decision")
+    };
+    let mut lines = vec![subject.clone()];
+    for (w, private) in waiting {
+        let what = if reveal || !private { w.leave_type.as_str() } else { "Time off" };
+        let days = if w.days == Days::whole(1) { "1 day".to_owned() } else { format!("{} days", w.days) };
+        let span = if w.range.start == w.range.end {
+            day(w.range.start)
+        } else {
+            format!("{} to {}", day(w.range.start), day(w.range.end))
+        };
+        lines.push(format!("#{}: {}, {what}, {span}, {days}, asked {}", w.request_id, w.person, day(w.asked)));
+    }
+    Composed { subject, lines, link }
+}
+
+/// The day `n` working days (Monday to Friday) before `today`: a request asked before it has
+/// waited more than `n` working days.
+pub fn working_days_before(today: chrono::NaiveDate, n: u32) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let mut day = today;
+    let mut left = n;
+    while left > 0 {
+        day = day.pred_opt().unwrap_or(day);
+        if day.weekday().number_from_monday() <= 5 {
+            left -= 1;
+        }
+    }
+    day
+}
+
 /// How long to wait before delivery attempt `attempts + 1`, after `attempts` failures: doubling
 /// from 2 s up to 15 min, with "equal jitter" (half fixed, half random from `jitter` in [0, 1))
 /// so that many rows failing together do not all come back together; never sooner than the
@@ -197,6 +247,42 @@ mod tests {
         assert!(c.text().contains("Note from Maria Manager: Enjoy"));
         assert!(compose(Happened::Declined, &a, true, None).subject.starts_with("Declined by Maria Manager"));
         assert!(compose(Happened::Cancelled, &a, true, None).subject.starts_with("Charlie cancelled Annual leave"));
+    }
+
+    #[test]
+    fn the_digest_lists_what_waits_and_hides_private_types_in_chat() {
+        let w = |id, private, person: &str| {
+            (
+                Waiting {
+                    request_id: id,
+                    person: person.into(),
+                    leave_type: if private { "Sick leave".into() } else { "Annual leave".into() },
+                    range: DateRange::parse("2026-12-07", "2026-12-08").unwrap(),
+                    days: Days::whole(2),
+                    asked: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                },
+                private,
+            )
+        };
+        let items = [w(4, false, "Joe"), w(9, true, "Suzy")];
+        let mail = compose_digest(&items, true, Some("https://app.example/queue".into()));
+        assert_eq!(mail.subject, "2 requests wait for your decision");
+        assert_eq!(
+            mail.lines[1],
+            "#4: Joe, Annual leave, Mon 7 Dec 2026 to Tue 8 Dec 2026, 2 days, asked Mon 30 Nov 2026"
+        );
+        assert!(mail.lines[2].contains("Sick leave"));
+        let chat = compose_digest(&items, false, None);
+        assert!(chat.lines[2].contains("Suzy, Time off") && !chat.chat().contains("Sick"), "{}", chat.chat());
+        assert_eq!(compose_digest(&items[..1], true, None).subject, "1 request waits for your decision");
+    }
+
+    #[test]
+    fn two_working_days_back_skip_the_weekend() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(working_days_before(d("2026-12-02"), 2), d("2026-11-30"));
+        assert_eq!(working_days_before(d("2026-11-30"), 2), d("2026-11-26"));
+        assert_eq!(working_days_before(d("2026-11-29"), 2), d("2026-11-26"));
     }
 
     #[test]

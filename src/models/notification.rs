@@ -321,3 +321,87 @@ pub fn save_preferences(conn: &mut DbConnection, who: &Email, p: Preferences) ->
     }
     Ok(())
 }
+
+/// A pending request asked before `before`, with its requester's manager and its type.
+pub struct WaitingRow {
+    pub request_id: i32,
+    pub person: String,
+    pub requester: Option<Email>,
+    pub manager: Option<Email>,
+    pub start_date: chrono::NaiveDate,
+    pub end_date: chrono::NaiveDate,
+    pub days: Option<f64>,
+    pub created_at: NaiveDateTime,
+    pub leave_type: Option<String>,
+    pub private: Option<bool>,
+}
+
+/// Pending requests asked before `before` (the oldest first, at most `limit`).
+pub fn waiting_since(conn: &mut DbConnection, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<WaitingRow>> {
+    use crate::domain::Status;
+    use crate::schema::{holiday_requests as hr, leave_types as lt, people};
+    let rows: Vec<(
+        i32,
+        String,
+        Option<Email>,
+        Option<Email>,
+        chrono::NaiveDate,
+        chrono::NaiveDate,
+        Option<f64>,
+        NaiveDateTime,
+        Option<String>,
+        Option<bool>,
+    )> = hr::table
+        .left_join(people::table.on(people::email.nullable().eq(hr::requester_email)))
+        .left_join(lt::table.on(lt::leave_type_id.eq(hr::leave_type_id)))
+        .filter(hr::status.eq(Status::Pending))
+        .filter(hr::created_at.lt(before))
+        .order((hr::created_at, hr::request_id))
+        .limit(limit)
+        .select((
+            hr::request_id,
+            hr::employee_name,
+            hr::requester_email,
+            people::manager_email.nullable(),
+            hr::start_date,
+            hr::end_date,
+            hr::days,
+            hr::created_at,
+            lt::name.nullable(),
+            lt::private.nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(request_id, person, requester, manager, start_date, end_date, days, created_at, leave_type, private)| {
+            WaitingRow {
+                request_id,
+                person,
+                requester,
+                manager,
+                start_date,
+                end_date,
+                days,
+                created_at,
+                leave_type,
+                private,
+            }
+        })
+        .collect())
+}
+
+/// Claims an approver's digest for a day: true for the one caller that gets it, however many
+/// instances ask.
+pub fn claim_digest(conn: &mut DbConnection, approver: &Email, day: chrono::NaiveDate) -> QueryResult<bool> {
+    use crate::schema::notification_digests as nd;
+    let row = (nd::approver.eq(approver), nd::day.eq(day));
+    let inserted = match conn {
+        #[cfg(feature = "postgres")]
+        DbConnection::Pg(pg) => diesel::insert_into(nd::table).values(row).on_conflict_do_nothing().execute(pg)?,
+        #[cfg(feature = "sqlite")]
+        DbConnection::Sqlite(lite) => {
+            diesel::insert_into(nd::table).values(row).on_conflict_do_nothing().execute(lite)?
+        }
+    };
+    Ok(inserted == 1)
+}

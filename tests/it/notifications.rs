@@ -21,6 +21,7 @@ on_both_backends!(
     opt_outs_are_honoured,
     without_channels_notifications_are_recorded_unsent,
     a_refused_notification_is_dead_until_an_admin_retries_it,
+    the_daily_digest_goes_once_to_each_approver_however_many_instances,
 );
 
 #[test]
@@ -516,4 +517,42 @@ fn two_instances(b: Backend) {
     unique_ids.dedup();
     assert_eq!(ids.len(), unique_ids.len(), "a mail delivered twice");
     assert_eq!((ids.len() + keys.len()) as i64, all);
+}
+
+fn the_daily_digest_goes_once_to_each_approver_however_many_instances(b: Backend) {
+    let (hook, smtp) = (Hook::start(), SmtpSink::start());
+    let db = TestDb::new(b);
+    // The demo's requests, made without channels, then asked for a week ago; Lee wants no digest.
+    drop(rocket::local::blocking::Client::tracked(quiet_rocket(db.settings(&[]))).expect("the demo"));
+    db.execute("UPDATE holiday_requests SET created_at = '2020-01-06 09:00:00' WHERE status = 'Pending'");
+    db.execute("INSERT INTO notification_preferences (email, by_email, by_chat, digest) VALUES ('lead@example.com', TRUE, TRUE, FALSE)");
+    let mut vars = channels(&hook, &smtp);
+    vars.push(("HOLIDAYS_DIGEST_HOUR", "0".into()));
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let first = rocket::local::blocking::Client::tracked(quiet_rocket(db.settings(&vars))).expect("first");
+    let second = rocket::local::blocking::Client::tracked(quiet_rocket(db.settings(&vars))).expect("second");
+    eventually(30, "Maria's digest by mail and in chat", || {
+        db.count("SELECT count(*) FROM notifications WHERE kind = 'digest' AND state = 'sent'") == 2
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(db.count("SELECT count(*) FROM notification_digests"), 1, "one approver's day claimed once");
+    assert_eq!(db.count("SELECT count(*) FROM notifications WHERE kind = 'digest'"), 2);
+    let digests: Vec<Mail> = smtp.mails().into_iter().filter(|m| m.data.contains("wait for your decision")).collect();
+    assert_eq!(digests.len(), 1, "{digests:?}");
+    assert_eq!(digests[0].to, vec![MARIA.to_owned()]);
+    let data = &digests[0].data;
+    assert!(data.contains("Subject: 3 requests wait for your decision"), "{data}");
+    for who in ["Joe, Annual leave", "Suzy, Annual leave", "Charlie, Annual leave"] {
+        assert!(data.contains(who), "{who} in {data}");
+    }
+    assert!(data.contains("https://holidays.example/queue"));
+    let chats: Vec<String> = hook
+        .received()
+        .into_iter()
+        .filter_map(|(_, b)| b["text"].as_str().map(str::to_owned))
+        .filter(|t| t.contains("wait for your decision"))
+        .collect();
+    assert_eq!(chats.len(), 1, "{chats:?}");
+    assert!(chats[0].starts_with("For manager@example.com: 3 requests wait for your decision"), "{}", chats[0]);
+    drop((first, second));
 }

@@ -1,2 +1,3 @@
+DROP TABLE notification_digests;
 DROP TABLE notification_preferences;
 DROP TABLE notifications;

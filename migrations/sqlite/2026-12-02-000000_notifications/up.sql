@@ -31,3 +31,11 @@ CREATE TABLE notification_preferences (
     by_chat BOOLEAN NOT NULL,
     digest BOOLEAN NOT NULL
 );
+
+-- The approvers' daily digest: one row per approver and day, claimed in the transaction that
+-- writes the digest, so several instances send it once.
+CREATE TABLE notification_digests (
+    approver TEXT NOT NULL,
+    day DATE NOT NULL,
+    PRIMARY KEY (approver, day)
+);
