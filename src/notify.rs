@@ -26,10 +26,12 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// How long a claim lasts: longer than any one delivery (each has a 10 s timeout).
-const LEASE: Duration = Duration::from_secs(60);
-/// Rows claimed at once.
-const BATCH: i32 = 20;
+/// How long a claim lasts: three times the longest delivery (each has a 10 s timeout), and no
+/// longer, since a worker that dies leaves its row waiting this long.
+const LEASE: Duration = Duration::from_secs(30);
+/// Rows claimed at once: one, so a claim never waits behind another row's delivery and a
+/// worker that dies holds a single row.
+const BATCH: i32 = 1;
 /// How often the worker looks for due rows when nobody wakes it.
 const POLL: Duration = Duration::from_millis(500);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);

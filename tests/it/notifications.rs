@@ -30,6 +30,22 @@ fn two_instances_on_one_postgres_deliver_each_notification_once() {
     two_instances(Backend::Postgres)
 }
 
+#[test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL to a Postgres database to run this")]
+fn the_app_killed_during_delivery_and_restarted_loses_nothing_and_logs_no_secret() {
+    killed_and_restarted(Backend::Postgres)
+}
+
+#[test]
+fn the_app_killed_during_delivery_and_restarted_loses_nothing_and_logs_no_secret_on_sqlite() {
+    killed_and_restarted(Backend::Sqlite)
+}
+
+#[test]
+fn a_thousand_submissions_under_load_make_a_thousand_notifications_each() {
+    thousand(Backend::Sqlite)
+}
+
 /// A mail as the SMTP server received it.
 #[derive(Clone, Debug)]
 struct Mail {
@@ -131,6 +147,8 @@ struct Hook {
     received: Arc<Mutex<Vec<(String, Value)>>>,
     answer: Arc<AtomicU16>,
     up: Arc<AtomicBool>,
+    /// How long it takes to answer, in milliseconds.
+    delay: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Hook {
@@ -142,19 +160,22 @@ impl Hook {
             received: Arc::new(Mutex::new(Vec::new())),
             answer: Arc::new(AtomicU16::new(200)),
             up: Arc::new(AtomicBool::new(true)),
+            delay: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         };
         hook.serve(listener);
         hook
     }
 
     fn serve(&self, listener: TcpListener) {
-        let (received, answer, up) = (self.received.clone(), self.answer.clone(), self.up.clone());
+        let (received, answer, up, delay) =
+            (self.received.clone(), self.answer.clone(), self.up.clone(), self.delay.clone());
         listener.set_nonblocking(true).expect("non-blocking");
         std::thread::spawn(move || {
             while up.load(Ordering::SeqCst) {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         stream.set_nonblocking(false).expect("blocking");
+                        std::thread::sleep(Duration::from_millis(delay.load(Ordering::SeqCst)));
                         http_exchange(stream, &received, answer.load(Ordering::SeqCst));
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(20)),
@@ -555,4 +576,146 @@ fn the_daily_digest_goes_once_to_each_approver_however_many_instances(b: Backend
     assert_eq!(chats.len(), 1, "{chats:?}");
     assert!(chats[0].starts_with("For manager@example.com: 3 requests wait for your decision"), "{}", chats[0]);
     drop((first, second));
+}
+
+/// The real binary, as deployed, on a port of its own, its output kept in `log`.
+fn launch(db: &TestDb, vars: &[(&str, String)], log: &std::path::Path) -> (std::process::Child, u16) {
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let out = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("a log file");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_holidays"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOLIDAYS_AUTH", "proxy")
+        .env("HOLIDAYS_DEMO", "1")
+        .env("HOLIDAYS_ADMINS", ADMIN)
+        .env("HOLIDAYS_YEARS_AHEAD", "100")
+        .env("DATABRICKS_APP_PORT", port.to_string())
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .stdout(out.try_clone().expect("a log file"))
+        .stderr(out);
+    for (k, v) in &db.vars {
+        cmd.env(k, v);
+    }
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().expect("the app starts");
+    eventually(60, "the app answering", || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok_and(|mut s| {
+            let _ = s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n");
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer);
+            answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200")
+        })
+    });
+    (child, port)
+}
+
+/// Asks for a day off through the app's HTTP port; the new request's id.
+fn ask_over_http(port: u16, who: &str, day: &str) -> i64 {
+    let body = json!({"start_date": day, "end_date": day, "leave_type": "Unpaid leave"}).to_string();
+    let answer = reqwest::blocking::Client::new()
+        .post(format!("http://127.0.0.1:{port}/api/requests"))
+        .header("X-Forwarded-Email", who)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .expect("the app answers");
+    assert_eq!(answer.status().as_u16(), 201, "{day}");
+    let created: Value = answer.json().expect("JSON");
+    created["id"].as_i64().expect("an id")
+}
+
+fn killed_and_restarted(b: Backend) {
+    let (hook, smtp) = (Hook::start(), SmtpSink::start());
+    hook.delay.store(200, Ordering::SeqCst);
+    let db = TestDb::new(b);
+    let vars = channels(&hook, &smtp);
+    let log = std::env::temp_dir().join(format!("{}.log", unique("killed")));
+    let (mut app, port) = launch(&db, &vars, &log);
+    let days = weekdays("2034-01-02", 12);
+    let ids: Vec<i64> = days.iter().map(|d| ask_over_http(port, JOE, d)).collect();
+    eventually(30, "a first delivery", || !hook.received().is_empty());
+    app.kill().expect("SIGKILL");
+    let _ = app.wait();
+    let waiting = db.count("SELECT count(*) FROM notifications WHERE state = 'waiting'");
+    assert!(waiting > 0, "killed with nothing left to deliver: the test proves nothing");
+    // Down for a while, then back: it delivers the rest, including the row it held when killed
+    // (once its claim has expired).
+    hook.down();
+    let (mut again, _) = launch(&db, &vars, &log);
+    std::thread::sleep(Duration::from_secs(2));
+    hook.back_up();
+    eventually(90, "every notification sent after the restart", || {
+        db.count("SELECT count(*) FROM notifications WHERE state <> 'sent' AND state <> 'unsent'") == 0
+    });
+    for id in &ids {
+        let keys: std::collections::BTreeSet<String> = chats_about(&hook, *id).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys.len(), 1, "request {id}: one notification, delivered (duplicates share its key)");
+        assert!(mails_about(&smtp, *id).iter().any(|m| m.to == vec![MARIA.to_owned()]), "request {id}: its mail");
+    }
+    // SIGTERM: the worker stops within the grace period.
+    let term = std::process::Command::new("kill").args(["-TERM", &again.id().to_string()]).status().expect("kill");
+    assert!(term.success());
+    let stopped = Instant::now();
+    while again.try_wait().expect("status").is_none() {
+        assert!(stopped.elapsed() < Duration::from_secs(10), "still running 10 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let logged = std::fs::read_to_string(&log).expect("the log");
+    assert!(logged.contains("webhook did not answer"), "the outage is in the log");
+    assert!(!logged.contains("T0KEN-S3CRET"), "the webhook's token is in the log");
+    let _ = std::fs::remove_file(log);
+}
+
+fn thousand(b: Backend) {
+    use futures::future::join_all;
+    use rocket::local::asynchronous::Client as AsyncClient;
+    let (hook, smtp) = (Hook::start(), SmtpSink::start());
+    let db = TestDb::new(b);
+    let vars = channels(&hook, &smtp);
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let settings = db.settings(&vars);
+    let people = [JOE, SUZY, CHARLIE, DANA];
+    let days = weekdays("2034-01-02", 250);
+    let (hook, dbr) = (&hook, &db);
+    let statuses = rocket::execute(async move {
+        let client = AsyncClient::untracked(quiet_rocket(settings)).await.expect("rocket");
+        let client = &client;
+        let mut statuses = Vec::new();
+        // Eight at a time, 1,000 in all.
+        for chunk in days.chunks(2) {
+            let batch = chunk.iter().flat_map(|d| people.iter().map(move |who| (who, d))).map(|(who, d)| async move {
+                client
+                    .post("/api/requests")
+                    .header(ContentType::JSON)
+                    .header(identity(who))
+                    .header(Header::new("Sec-Fetch-Site", "same-origin"))
+                    .body(json!({"start_date": d, "end_date": d, "leave_type": "Unpaid leave"}).to_string())
+                    .dispatch()
+                    .await
+                    .status()
+            });
+            statuses.extend(join_all(batch).await);
+        }
+        // The worker keeps delivering while this client lives.
+        for _ in 0..1200 {
+            if dbr.count("SELECT count(*) FROM notifications WHERE request_id > 8 AND state = 'sent'") == 2000 {
+                break;
+            }
+            rocket::tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        statuses
+    });
+    assert_eq!(statuses.len(), 1000);
+    assert!(statuses.iter().all(|s| *s == Status::Created), "{:?}", statuses.iter().find(|s| **s != Status::Created));
+    // Each submission: its approver's mail and chat message (Dana's go to Lee).
+    assert_eq!(db.count("SELECT count(*) FROM notifications WHERE request_id > 8"), 2000);
+    assert_eq!(
+        db.count("SELECT count(*) FROM notifications WHERE kind = 'submitted' AND request_id > 8 AND state = 'sent'"),
+        2000
+    );
+    let keys: std::collections::BTreeSet<String> = hook.received().into_iter().map(|(k, _)| k).collect();
+    assert!(keys.len() >= 1000, "{} distinct chat messages", keys.len());
+    assert!(smtp.mails().len() >= 1000, "{} mails", smtp.mails().len());
 }
