@@ -580,6 +580,54 @@ mod tests {
     }
 
     #[test]
+    fn notification_channels_are_read_and_their_secrets_never_repeated() {
+        let s = settings(&[
+            ("HOLIDAYS_SMTP_URL", "smtp://mailer%40corp:p%40ss:w0rd@mail.corp.example:2525"),
+            ("HOLIDAYS_MAIL_FROM", "Holidays@Corp.example"),
+            ("HOLIDAYS_WEBHOOK_URL", "https://hooks.example/services/T0/B0/S3CRET"),
+            ("HOLIDAYS_PUBLIC_URL", "https://holidays.corp.example/"),
+            ("HOLIDAYS_NOTIFY_GIVE_UP", "90m"),
+        ])
+        .unwrap();
+        let smtp = s.notify.smtp.clone().unwrap();
+        assert_eq!(
+            (smtp.security, smtp.host.as_str(), smtp.port),
+            (SmtpSecurity::StartTlsIfOffered, "mail.corp.example", 2525)
+        );
+        assert_eq!(
+            (smtp.user.as_deref(), smtp.password.as_ref().map(Secret::expose)),
+            (Some("mailer@corp"), Some("p@ss:w0rd"))
+        );
+        assert_eq!(s.notify.mail_from.as_ref().map(Email::as_str), Some("holidays@corp.example"));
+        assert_eq!(s.notify.public_url.as_deref(), Some("https://holidays.corp.example"));
+        assert_eq!(s.notify.give_up, Duration::from_secs(5400));
+        assert_eq!(s.notify.digest_hour, 8);
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("S3CRET") && !printed.contains("w0rd"), "{printed}");
+        let implicit =
+            settings(&[("HOLIDAYS_SMTP_URL", "smtps://mail.corp.example"), ("HOLIDAYS_MAIL_FROM", "a@b.example")])
+                .unwrap();
+        assert_eq!(implicit.notify.smtp.map(|t| (t.security, t.port)), Some((SmtpSecurity::ImplicitTls, 465)));
+        let plain =
+            settings(&[("HOLIDAYS_SMTP_URL", "smtp+plain://127.0.0.1:1025"), ("HOLIDAYS_MAIL_FROM", "a@b.example")])
+                .unwrap();
+        assert_eq!(plain.notify.smtp.map(|t| (t.security, t.user)), Some((SmtpSecurity::Plain, None)));
+        assert!(settings(&[]).unwrap().notify.smtp.is_none());
+        let problem = |vars: &[(&str, &str)]| settings(vars).unwrap_err();
+        let e = problem(&[("HOLIDAYS_SMTP_URL", "imap://u:hunter2@mail")]);
+        assert_eq!(e.variable, "HOLIDAYS_SMTP_URL");
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        assert_eq!(problem(&[("HOLIDAYS_SMTP_URL", "smtp://mail.example")]).variable, "HOLIDAYS_MAIL_FROM");
+        let e = problem(&[("HOLIDAYS_WEBHOOK_URL", "hooks.example/S3CRET")]);
+        assert!(e.variable == "HOLIDAYS_WEBHOOK_URL" && !e.to_string().contains("S3CRET"), "{e}");
+        assert_eq!(problem(&[("HOLIDAYS_PUBLIC_URL", "holidays.example")]).variable, "HOLIDAYS_PUBLIC_URL");
+        for bad in ["0h", "soon", "10w", "-1d"] {
+            assert_eq!(problem(&[("HOLIDAYS_NOTIFY_GIVE_UP", bad)]).variable, "HOLIDAYS_NOTIFY_GIVE_UP", "{bad}");
+        }
+        assert_eq!(problem(&[("HOLIDAYS_DIGEST_HOUR", "24")]).variable, "HOLIDAYS_DIGEST_HOUR");
+    }
+
+    #[test]
     fn nothing_set_means_embedded_sqlite_with_demo_and_dev_identity() {
         let s = settings(&[]).unwrap();
         assert_eq!(s.database, DatabaseTarget::Sqlite { path: PathBuf::from("data/holidays.sqlite3") });
