@@ -149,16 +149,14 @@ fn run(db: &Db, settings: &Settings, channels: &Channels, stop: &AtomicBool, wak
                 return;
             }
             let outcome = channels.deliver(row);
-            let recorded = db.run_blocking(|conn| {
-                Ok(match &outcome {
-                    Outcome::Sent => outbox::mark_sent(conn, row.id, now())?,
-                    Outcome::Retry { error, after } => {
-                        let jitter = jitter(row.id, row.attempts);
-                        let delay = retry_delay(u32::try_from(row.attempts).unwrap_or(1), *after, jitter);
-                        outbox::mark_failed(conn, row.id, error, Some(later(now(), delay)))?
-                    }
-                    Outcome::Refused(error) => outbox::mark_failed(conn, row.id, error, None)?,
-                })
+            let recorded = db.run_blocking(|conn| match &outcome {
+                Outcome::Sent => Ok(outbox::mark_sent(conn, row.id, now())?),
+                Outcome::Retry { error, after } => {
+                    let jitter = jitter(row.id, row.attempts);
+                    let delay = retry_delay(u32::try_from(row.attempts).unwrap_or(1), *after, jitter);
+                    Ok(outbox::mark_failed(conn, row.id, error, Some(later(now(), delay)))?)
+                }
+                Outcome::Refused(error) => Ok(outbox::mark_failed(conn, row.id, error, None)?),
             });
             match (&outcome, recorded) {
                 (_, Err(e)) => {

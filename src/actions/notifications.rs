@@ -71,9 +71,21 @@ pub(super) fn enqueue(
     rows.write(conn, settings, now)
 }
 
-/// Notifications being written, owning their texts.
+/// A notification being written, owning its texts.
+struct Letter {
+    kind: String,
+    request_id: Option<i32>,
+    to: Email,
+    channel: Channel,
+    subject: String,
+    text: String,
+    html: Option<String>,
+    deliverable: bool,
+}
+
+/// Notifications being written.
 #[derive(Default)]
-struct Letters(Vec<(String, Option<i32>, Email, Channel, String, String, Option<String>, bool)>);
+struct Letters(Vec<Letter>);
 
 impl Letters {
     #[allow(clippy::too_many_arguments)]
@@ -90,30 +102,30 @@ impl Letters {
         if p.email {
             let (text, html) = (private.text(), email_html(private));
             let deliverable = settings.notify.smtp.is_some();
-            self.0.push((
-                kind.into(),
+            self.0.push(Letter {
+                kind: kind.into(),
                 request_id,
-                to.clone(),
-                Channel::Email,
-                private.subject.clone(),
+                to: to.clone(),
+                channel: Channel::Email,
+                subject: private.subject.clone(),
                 text,
-                Some(html),
+                html: Some(html),
                 deliverable,
-            ));
+            });
         }
         if p.chat {
             let chat = format!("For {to}: {}", shared.chat());
             let deliverable = settings.notify.webhook.is_some();
-            self.0.push((
-                kind.into(),
+            self.0.push(Letter {
+                kind: kind.into(),
                 request_id,
-                to.clone(),
-                Channel::Chat,
-                shared.subject.clone(),
-                chat,
-                None,
+                to: to.clone(),
+                channel: Channel::Chat,
+                subject: shared.subject.clone(),
+                text: chat,
+                html: None,
                 deliverable,
-            ));
+            });
         }
     }
 
@@ -121,15 +133,15 @@ impl Letters {
         let rows: Vec<NewNotification> = self
             .0
             .iter()
-            .map(|(kind, request_id, to, channel, subject, text, html, deliverable)| NewNotification {
-                kind,
-                request_id: *request_id,
-                recipient: to,
-                channel: *channel,
-                subject,
-                body_text: text,
-                body_html: html.as_deref(),
-                deliverable: *deliverable,
+            .map(|l| NewNotification {
+                kind: &l.kind,
+                request_id: l.request_id,
+                recipient: &l.to,
+                channel: l.channel,
+                subject: &l.subject,
+                body_text: &l.text,
+                body_html: l.html.as_deref(),
+                deliverable: l.deliverable,
             })
             .collect();
         let give_up = chrono::Duration::from_std(settings.notify.give_up).unwrap_or(chrono::Duration::days(1));

@@ -336,22 +336,24 @@ pub struct WaitingRow {
     pub private: Option<bool>,
 }
 
+type WaitingColumns = (
+    i32,
+    String,
+    Option<Email>,
+    Option<Email>,
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+    Option<f64>,
+    NaiveDateTime,
+    Option<String>,
+    Option<bool>,
+);
+
 /// Pending requests asked before `before` (the oldest first, at most `limit`).
 pub fn waiting_since(conn: &mut DbConnection, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<WaitingRow>> {
     use crate::domain::Status;
     use crate::schema::{holiday_requests as hr, leave_types as lt, people};
-    let rows: Vec<(
-        i32,
-        String,
-        Option<Email>,
-        Option<Email>,
-        chrono::NaiveDate,
-        chrono::NaiveDate,
-        Option<f64>,
-        NaiveDateTime,
-        Option<String>,
-        Option<bool>,
-    )> = hr::table
+    let rows: Vec<WaitingColumns> = hr::table
         .left_join(people::table.on(people::email.nullable().eq(hr::requester_email)))
         .left_join(lt::table.on(lt::leave_type_id.eq(hr::leave_type_id)))
         .filter(hr::status.eq(Status::Pending))

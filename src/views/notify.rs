@@ -25,28 +25,6 @@ pub fn html_from_text(text: &str) -> String {
     html! { (DOCTYPE) html lang="en" { body { @for line in text.lines() { p { (line) } } } } }.into_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_html_part_says_what_the_text_part_says_escaped() {
-        let c = Composed {
-            subject: "Joe asks for <Annual> leave".into(),
-            lines: vec!["Joe asks for <Annual> leave".into(), "Comment: a & b".into()],
-            link: Some("https://app.example/requests/4".into()),
-        };
-        let html = email_html(&c);
-        assert!(html.contains("<strong>Joe asks for &lt;Annual&gt; leave</strong>"), "{html}");
-        assert!(html.contains("<p>Comment: a &amp; b</p>"));
-        assert!(html.contains("href=\"https://app.example/requests/4\""));
-        assert_eq!(
-            html_from_text("a\n<b>"),
-            "<!DOCTYPE html><html lang=\"en\"><body><p>a</p><p>&lt;b&gt;</p></body></html>"
-        );
-    }
-}
-
 /// Someone's notification choices, as a form that works with or without JavaScript.
 pub fn preferences_page(
     frame: &crate::actions::Frame,
@@ -133,4 +111,26 @@ pub fn outbox_page(
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_html_part_says_what_the_text_part_says_escaped() {
+        let c = Composed {
+            subject: "Joe asks for <Annual> leave".into(),
+            lines: vec!["Joe asks for <Annual> leave".into(), "Comment: a & b".into()],
+            link: Some("https://app.example/requests/4".into()),
+        };
+        let html = email_html(&c);
+        assert!(html.contains("<strong>Joe asks for &lt;Annual&gt; leave</strong>"), "{html}");
+        assert!(html.contains("<p>Comment: a &amp; b</p>"));
+        assert!(html.contains("href=\"https://app.example/requests/4\""));
+        assert_eq!(
+            html_from_text("a\n<b>"),
+            "<!DOCTYPE html><html lang=\"en\"><body><p>a</p><p>&lt;b&gt;</p></body></html>"
+        );
+    }
 }
