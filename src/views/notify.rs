@@ -83,7 +83,8 @@ pub fn outbox_page(
             @if rows.is_empty() {
                 p .muted { "No notifications are " (state) "." }
             } @else {
-                div .table-wrap {
+                // Focusable, so a keyboard can scroll it on a phone when no row has a button.
+                div .table-wrap tabindex="0" role="region" aria-label=(format!("Notifications that are {state}")) {
                     table .requests {
                         caption .visually-hidden { "Notifications that are " (state) }
                         thead { tr { th scope="col" { "#" } th scope="col" { "To" } th scope="col" { "Channel" } th scope="col" { "Subject" } th scope="col" { "Attempts" } th scope="col" { "Last error" } th scope="col" { "Actions" } } }

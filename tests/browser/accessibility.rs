@@ -75,6 +75,10 @@ pub async fn every_page_passes_axe(app: App) {
     b.goto("/public-holidays").await;
     b.wait_for_text("main", "Public holidays").await;
     b.assert_accessible("the public holidays page").await;
+    // The outbox: without channels the demo's notifications are recorded, unsent.
+    b.goto("/admin/notifications?state=unsent").await;
+    b.wait_for("main table").await;
+    b.assert_accessible("the admins' notifications page").await;
 
     // Joe, who decides nothing.
     b.switch_user(JOE).await;
@@ -85,6 +89,10 @@ pub async fn every_page_passes_axe(app: App) {
     b.wait_for_text("main", "History").await;
     assert!(!b.exists("form.decision-form").await, "Joe cannot decide his own request");
     b.assert_accessible("a request's page, for its employee").await;
+
+    b.goto("/me/notifications").await;
+    b.wait_for_text("main", "Your notifications").await;
+    b.assert_accessible("the notification choices").await;
 
     // The end before the start: the message shows beside the end date.
     b.goto("/").await;
