@@ -140,18 +140,20 @@ pub struct Row {
     pub days: Vec<(NaiveDate, DayKind<usize>)>,
 }
 
-/// What the coverage rules say of one day of the month, for the team shown.
+/// One day of the month for the people shown: who is off, and what the coverage rules say.
 #[derive(Clone, Debug, Default)]
 pub struct DayMark {
     /// Blackouts that include the day.
     pub blackouts: Vec<String>,
-    /// The team's limit that day, when a rule sets one, and how many are off.
-    pub limit: Option<(i32, Days)>,
+    /// The team's limit that day, when a rule sets one.
+    pub limit: Option<i32>,
+    /// How many of the people shown take leave that day (half days as half).
+    pub off: Days,
 }
 
 impl DayMark {
     pub fn at_limit(&self) -> bool {
-        self.limit.is_some_and(|(n, off)| off.as_halves() >= 2 * n)
+        self.limit.is_some_and(|n| self.off.as_halves() >= 2 * n)
     }
 }
 
@@ -257,7 +259,6 @@ fn view_in(
         })
         .collect();
     let mut rows = Vec::with_capacity(profiles.len());
-    let mut away = Vec::new();
     for (profile, location) in profiles.into_iter().zip(locations) {
         let week = WorkingWeek::parse(&profile.working_week).unwrap_or_default();
         let built_in = location.as_ref().map(|l| holidays::built_in(l, range.start, range.end)).unwrap_or_default();
@@ -268,13 +269,13 @@ fn view_in(
             .filter(|(_, s)| s.leave.requester == profile.email)
             .map(|(i, s)| (i, s.leave.booked()))
             .collect();
-        away.extend(bookings.iter().map(|(_, booked)| Away { booked: *booked, week }));
         let days = month_of(month, week, &holidays, &bookings);
         rows.push(Row { profile, location, days });
     }
     let marks = month
         .days()
-        .map(|day| {
+        .enumerate()
+        .map(|(i, day)| {
             let blackouts = rules
                 .iter()
                 .filter(|r| r.kind == Kind::Blackout && r.applies_on(day))
@@ -289,9 +290,16 @@ fn view_in(
                     Kind::MaxOff(n) => Some(n),
                     Kind::Blackout => None,
                 })
-                .min()
-                .map(|n| (n, Days::halves(coverage::halves_off(&away, day, None))));
-            DayMark { blackouts, limit }
+                .min();
+            // Leave as the chart shows it: not on anyone's weekend or public holiday.
+            let off = rows
+                .iter()
+                .filter_map(|r| match r.days.get(i) {
+                    Some((_, DayKind::Leave { part, .. })) => Some(part.halves()),
+                    _ => None,
+                })
+                .sum();
+            DayMark { blackouts, limit, off: Days::halves(off) }
         })
         .collect();
     let names: HashMap<Email, String> =
@@ -610,7 +618,7 @@ pub async fn request_file(app: &App, actor: &Actor, id: i32) -> Result<(Shown, S
         .await
 }
 
-/// The leave-type check at approval: what the coverage rules say of approving `id`.
+/// What the coverage rules say of approving a pending request, as its days stand today.
 pub(super) fn at_approval(
     conn: &mut DbConnection,
     settings: &Settings,

@@ -105,7 +105,7 @@ fn grid(v: &CalendarView) -> Markup {
                 tfoot {
                     tr {
                         th scope="row" { "Off" }
-                        @for (day, mark) in v.month.days().zip(&v.marks) { (off_cell(day, mark, v)) }
+                        @for mark in &v.marks { (off_cell(mark)) }
                     }
                 }
             }
@@ -126,24 +126,13 @@ fn day_heading(day: NaiveDate, mark: &DayMark, today: NaiveDate) -> Markup {
     }
 }
 
-fn off_cell(day: NaiveDate, mark: &DayMark, v: &CalendarView) -> Markup {
-    let off: i32 = v
-        .rows
-        .iter()
-        .filter_map(|r| r.days.iter().find(|(d, _)| *d == day))
-        .map(|(_, k)| match k {
-            DayKind::Leave { part, .. } => part.halves(),
-            _ => 0,
-        })
-        .sum();
-    let off = crate::domain::leave::Days::halves(off);
+fn off_cell(mark: &DayMark) -> Markup {
     html! {
         td .off-count .at-limit[mark.at_limit()] {
-            @if let Some((limit, counted)) = mark.limit {
-                @if mark.at_limit() {
-                    span aria-hidden="true" { "!" } (counted) span .visually-hidden { " off, limit " (limit) }
-                } @else if counted.as_halves() > 0 { (counted) }
-            } @else if off.as_halves() > 0 { (off) }
+            @if mark.at_limit() {
+                span aria-hidden="true" { "!" } (mark.off)
+                @if let Some(limit) = mark.limit { span .visually-hidden { " off, limit " (limit) } }
+            } @else if mark.off.as_halves() > 0 { (mark.off) }
         }
     }
 }
