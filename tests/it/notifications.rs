@@ -21,6 +21,7 @@ on_both_backends!(
     opt_outs_are_honoured,
     without_channels_notifications_are_recorded_unsent,
     a_refused_notification_is_dead_until_an_admin_retries_it,
+    a_busy_receiver_is_tried_again_after_its_retry_after,
     the_daily_digest_goes_once_to_each_approver_however_many_instances,
 );
 
@@ -718,4 +719,29 @@ fn thousand(b: Backend) {
     let keys: std::collections::BTreeSet<String> = hook.received().into_iter().map(|(k, _)| k).collect();
     assert!(keys.len() >= 1000, "{} distinct chat messages", keys.len());
     assert!(smtp.mails().len() >= 1000, "{} mails", smtp.mails().len());
+}
+
+fn a_busy_receiver_is_tried_again_after_its_retry_after(b: Backend) {
+    let (hook, smtp) = (Hook::start(), SmtpSink::start());
+    // 503 with Retry-After: 1, then 429, then it takes them.
+    hook.answer.store(503, Ordering::SeqCst);
+    let app = start_with_channels(b, &channels(&hook, &smtp));
+    let id = app.ask(JOE, "2033-06-27", "2033-06-27");
+    let chat = format!("SELECT attempts FROM notifications WHERE request_id = {id} AND channel = 'chat'");
+    eventually(20, "a first refusal", || {
+        app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id} AND channel = 'chat' AND last_error = 'the webhook answered 503 Service Unavailable'")) == 1
+    });
+    hook.answer.store(429, Ordering::SeqCst);
+    eventually(20, "a second refusal", || {
+        app.db.count(&format!("SELECT count(*) FROM notifications WHERE request_id = {id} AND channel = 'chat' AND last_error = 'the webhook answered 429 Too Many Requests'")) == 1
+    });
+    hook.answer.store(200, Ordering::SeqCst);
+    eventually(30, "delivered", || chats_about(&hook, id).len() == 1);
+    eventually(10, "marked sent", || {
+        app.db.count(&format!(
+            "SELECT count(*) FROM notifications WHERE request_id = {id} AND channel = 'chat' AND state = 'sent'"
+        )) == 1
+    });
+    let attempts = app.db.count(&format!("SELECT count(*) FROM ({chat}) a WHERE attempts >= 3"));
+    assert_eq!(attempts, 1, "tried at least three times");
 }
