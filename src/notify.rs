@@ -102,33 +102,44 @@ fn later(from: NaiveDateTime, by: Duration) -> NaiveDateTime {
     from + chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX)
 }
 
-/// How often the worker asks whether today's digests are due.
+/// How often the worker asks whether today's digests are due (until they are written).
 const DIGEST_CHECK: Duration = Duration::from_secs(60);
 
 /// Writes today's digests once the day's digest hour has come (company time); each instance
-/// asks, the first to claim an approver's day writes theirs.
-fn digests(db: &Db, settings: &Settings) {
+/// asks, the first to claim an approver's day writes theirs. Returns the day it is done for, so
+/// the worker asks again only the next day.
+fn digests(db: &Db, settings: &Settings) -> Option<chrono::NaiveDate> {
     let now = crate::domain::Now::in_zone(&settings.timezone);
     let local_hour = settings.timezone.hour_at(now.utc.and_utc());
     if local_hour < settings.notify.digest_hour {
-        return;
+        return None;
     }
     let written = db.run_blocking(|conn| {
         crate::db::write_transaction(conn, |conn| crate::actions::notifications::daily_digests(conn, settings, now))
     });
     match written {
-        Ok(0) => {}
-        Ok(n) => rocket::info!("notifications: {n} daily digests written"),
-        Err(e) => rocket::warn!("notifications: cannot write the daily digests: {}", e.message()),
+        Ok(0) => Some(now.today),
+        Ok(n) => {
+            rocket::info!("notifications: {n} daily digests written");
+            Some(now.today)
+        }
+        Err(e) => {
+            rocket::warn!("notifications: cannot write the daily digests: {}", e.message());
+            None
+        }
     }
 }
 
 fn run(db: &Db, settings: &Settings, channels: &Channels, stop: &AtomicBool, wake: &Wake) {
     let mut digest_checked: Option<std::time::Instant> = None;
+    let mut digests_done: Option<chrono::NaiveDate> = None;
     while !stop.load(Ordering::SeqCst) {
         if digest_checked.is_none_or(|t| t.elapsed() >= DIGEST_CHECK) {
             digest_checked = Some(std::time::Instant::now());
-            digests(db, settings);
+            let today = crate::domain::Now::in_zone(&settings.timezone).today;
+            if digests_done != Some(today) {
+                digests_done = digests(db, settings);
+            }
         }
         let at = now();
         let claimed = match db.run_blocking(|conn| Ok(outbox::claim(conn, at, later(at, LEASE), BATCH)?)) {
