@@ -12,6 +12,9 @@
 #                                load, hostile input
 #   bench/run.sh calendar        the month view (issue 10) for a team of 8 and a team of 200 as
 #                                the table grows: not part of "everything"
+#   bench/run.sh notify          the notification outbox (issue 11): submissions with the binary
+#                                from before the outbox, with the outbox and no channel, and with
+#                                a webhook; commit-to-receiver latency: not part of "everything"
 #
 # What it does:
 #   1. installs what is missing (wrk; PostgreSQL's server binaries, which include pgbench and
@@ -45,15 +48,40 @@
 #      of 200's manager, with statements per request (pg_stat_statements, the app's role) and the
 #      leave statement's calls and mean time; EXPLAIN (ANALYZE, BUFFERS) of that statement for
 #      the team of 200, custom and generic plan (raw/explain-calendar-<size>.txt);
-#   6. writes everything to bench/results/<UTC time>/: results.jsonl (one line per
+#   6. notify: per size (default 10000), submissions (POST /api/requests, bench/wrk/submit.lua)
+#      with wrk at each concurrency (default 8 and 1), three ways, each on a schema of its own
+#      that its binary creates and bench/sql/seed.sql seeds: "before", the binary named by
+#      BENCH_BIN_BEFORE (built from the commit before the outbox existed; skipped, and said so,
+#      when unset); "outbox", the current binary with no channel (each submission writes its
+#      notifications as unsent, no worker runs); "webhook", the current binary with
+#      HOLIDAYS_WEBHOOK_URL at a local receiver (bench/py/webhook_sink.py: answers 200 at once,
+#      logs each arrival's time and Idempotency-Key). Req/s of each over "before"'s (the target:
+#      within 10%). For the webhook, after wrk: waits until no notification of the run is waiting
+#      (at most BENCH_NOTIFY_DRAIN_MAX s), then per notification arrival - commit of the
+#      submission's transaction (pg_xact_commit_timestamp of its request row; the cluster runs
+#      with track_commit_timestamp = on in this mode), arrival - created_at and sent_at -
+#      created_at, p50/p99/max; how many were committed but not delivered when wrk returned and
+#      how long draining them took; every key arrived exactly once (bench/py/notify_latency.py);
+#      requests and notifications of each run are deleted before the next;
+#   7. writes everything to bench/results/<UTC time>/: results.jsonl (one line per
 #      measurement), summary.md (the tables), the generated pgbench scripts (pgbench/<size>/),
 #      raw tool output, the app's and Postgres's logs, EXPLAIN ANALYZE of the app's read
 #      statements and of the least SQL per size. It exits non-zero if a reliability check failed.
 #
 # Every load goes to 127.0.0.1 and lasts a bounded time. Knobs (environment):
-#   BENCH_SIZES="10000 100000 1000000"   seeded requests per schema ("10000 1000000" for calendar)
+#   BENCH_SIZES="10000 100000 1000000"   seeded requests per schema ("10000 1000000" for calendar,
+#                                        "10000" for notify)
 #   BENCH_CONNS="1 8 64"                 concurrency (wrk connections = pgbench clients; "1 8" for
-#                                        calendar)
+#                                        calendar, "8 1" for notify)
+#   BENCH_BIN_BEFORE=path/to/holidays    notify: the binary from before the outbox, e.g. built with
+#                                        git worktree add /tmp/holidays-before <sha> and cargo build
+#                                        --release --locked --bin holidays --target-dir ...
+#   BENCH_NOTIFY_DRAIN_MAX=600           notify: seconds to wait for the webhook's backlog
+#   BENCH_NOTIFY_ROUNDS=3                notify: rounds (the variants' order turned each round)
+#   BENCH_NOTIFY_VARIANTS="before outbox webhook"
+#                                        notify: which variants ("before" needs BENCH_BIN_BEFORE)
+#   BENCH_NOTIFY_POOL_SIZE=N             notify: HOLIDAYS_DB_POOL_SIZE for every variant (default:
+#                                        the app's own, 8)
 #   BENCH_CAL_MONTH=2026-10              the month the calendar mode measures (YYYY-MM)
 #   BENCH_DURATION=10                    seconds per measurement
 #   BENCH_ENDPOINTS="queue list admin-list submit decide"
@@ -74,7 +102,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 MODE=${1:-all}
-case "$MODE" in all | perf | hostile | startup | reliability | calendar) ;; *)
+case "$MODE" in all | perf | hostile | startup | reliability | calendar | notify) ;; *)
     awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     exit 2
     ;;
@@ -82,6 +110,9 @@ esac
 if [ "$MODE" = calendar ]; then
     SIZES=${BENCH_SIZES:-"10000 1000000"}
     CONNS=${BENCH_CONNS:-"1 8"}
+elif [ "$MODE" = notify ]; then
+    SIZES=${BENCH_SIZES:-"10000"}
+    CONNS=${BENCH_CONNS:-"8 1"}
 else
     SIZES=${BENCH_SIZES:-"10000 100000 1000000"}
     CONNS=${BENCH_CONNS:-"1 8 64"}
@@ -149,6 +180,12 @@ build_binary() {
     cp "$APP_SRC_BIN" "$WORK/app/holidays"
     cp "$ROOT/Rocket.toml" "$WORK/app/"
     APP_BIN=$WORK/app/holidays
+    if [ "$MODE" = notify ] && [ -n "${BENCH_BIN_BEFORE:-}" ]; then
+        [ -x "$BENCH_BIN_BEFORE" ] || die "no binary at BENCH_BIN_BEFORE=$BENCH_BIN_BEFORE"
+        mkdir -p "$WORK/app-before"
+        cp "$BENCH_BIN_BEFORE" "$WORK/app-before/holidays"
+        cp "$ROOT/Rocket.toml" "$WORK/app-before/"
+    fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -189,6 +226,8 @@ log_file_mode = 0644
 log_rotation_age = 0
 log_rotation_size = 0
 EOF
+    # notify: the commit time of each submission's transaction, which the latency starts from.
+    if [ "$MODE" = notify ]; then echo "track_commit_timestamp = on" >>"$PGDATA_DIR/postgresql.conf"; fi
     pg_ctl_start
     export PGHOST=127.0.0.1 PGPORT=$PGPORT_BENCH PGUSER=postgres
     psql -qX -d postgres -c 'CREATE DATABASE bench' >/dev/null
@@ -212,6 +251,7 @@ cleanup() {
     local status=$?
     set +e
     [ -n "$APP_PID" ] && stop_app
+    [ -n "${SINK_PID:-}" ] && stop_sink
     if [ -n "${PGDATA_DIR:-}" ] && [ -f "$PGDATA_DIR/postmaster.pid" ]; then pg_ctl_stop; fi
     [ -f "$WORK/postgres.log" ] && cp "$WORK/postgres.log" "$OUT/raw/postgres-start.log"
     [ -f "$WORK/pglog/postgresql.log" ] && cp "$WORK/pglog/postgresql.log" "$OUT/raw/postgres.log"
@@ -225,15 +265,15 @@ psql_q() { psql -qXAt -v ON_ERROR_STOP=1 "$@"; }
 # ---------------------------------------------------------------------------------------------
 # The app
 
-# start_app NAME ENV...: starts the binary from its folder with the given environment and
-# waits for /healthz.
+# start_app NAME ENV...: starts the binary from its folder (APP_DIR, default $WORK/app) with the
+# given environment (and no notification channel unless ENV sets one) and waits for /healthz.
 start_app() {
     local name=$1
     shift
     APP_PORT=$(free_port)
     (
-        cd "$WORK/app"
-        exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE "$@" DATABRICKS_APP_PORT="$APP_PORT" ./holidays >>"$OUT/raw/app-$name.log" 2>&1
+        cd "${APP_DIR:-$WORK/app}"
+        exec env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE -u HOLIDAYS_WEBHOOK_URL -u HOLIDAYS_SMTP_URL "$@" DATABRICKS_APP_PORT="$APP_PORT" ./holidays >>"$OUT/raw/app-$name.log" 2>&1
     ) &
     APP_PID=$!
     APP_URL=http://127.0.0.1:$APP_PORT
@@ -288,8 +328,10 @@ wrk_point() {
     before=$(load1)
     psql_q -c 'SELECT pg_stat_statements_reset()' >/dev/null
     ticks0=$(app_ticks)
+    LAST_WRK_START=$(date +%s.%N)
     wrk -t "$t" -c "$c" -d "${DURATION}s" --timeout 10s --latency -s "$BENCH_WRK_DIR/$script" "$url" -- "$t" "$@" >"$out" 2>&1 ||
         die "wrk failed: see $out"
+    LAST_WRK_END=$(date +%s.%N)
     sleep 0.3 # requests that wrk cut off at its deadline finish; their statements count too
     ticks1=$(app_ticks)
     calls=$(app_statements)
@@ -697,6 +739,202 @@ calendar() {
     for size in $SIZES; do calendar_size "$size"; done
 }
 
+# The notification outbox (issue 11): per size, submissions three ways (VARIANTS), each on a
+# schema its binary creates: "before" (BENCH_BIN_BEFORE, the commit before the outbox),
+# "outbox" (the current binary, no channel: notifications written as unsent, no worker),
+# "webhook" (the current binary delivering to bench/py/webhook_sink.py). For the webhook, the
+# backlog is drained after each wrk run and every notification's latency measured.
+SINK_PID=
+# notify_max_id SCHEMA: the last notification's id; -1 when the schema has no outbox (before).
+notify_max_id() {
+    if [ "$(psql_q -c "SET search_path TO $1" -c "SELECT to_regclass('notifications') IS NULL")" = t ]; then
+        echo -1
+    else
+        psql_q -c "SET search_path TO $1" -c "SELECT coalesce(max(notification_id), 0) FROM notifications"
+    fi
+}
+
+start_sink() {
+    local file=$1 port_file=$WORK/sink.port
+    rm -f "$port_file"
+    : >"$file"
+    python3 "$BENCH_DIR/py/webhook_sink.py" "$file" "$port_file" 2>>"$OUT/raw/webhook-sink.log" &
+    SINK_PID=$!
+    for _ in $(seq 1 200); do
+        [ -s "$port_file" ] && break
+        kill -0 "$SINK_PID" 2>/dev/null || die "the webhook sink stopped: see $OUT/raw/webhook-sink.log"
+        sleep 0.05
+    done
+    [ -s "$port_file" ] || die "the webhook sink did not start"
+    SINK_URL=http://127.0.0.1:$(cat "$port_file")/hook
+}
+
+stop_sink() {
+    if [ -n "$SINK_PID" ]; then
+        kill "$SINK_PID" 2>/dev/null || true
+        wait "$SINK_PID" 2>/dev/null || true
+        SINK_PID=
+    fi
+}
+
+# notify_drain SCHEMA NMARK: waits until no notification after NMARK is waiting; sets DRAINED_AT.
+notify_drain() {
+    local schema=$1 nmark=$2 waiting t0
+    t0=$(date +%s)
+    while :; do
+        waiting=$(psql_q -c "SET search_path TO $schema" -c "SELECT count(*) FROM notifications WHERE notification_id > $nmark AND state = 'waiting'")
+        [ "$waiting" = 0 ] && break
+        if [ $(($(date +%s) - t0)) -ge "${BENCH_NOTIFY_DRAIN_MAX:-600}" ]; then
+            log "  WARNING: $waiting notifications still waiting after ${BENCH_NOTIFY_DRAIN_MAX:-600} s"
+            break
+        fi
+        sleep 0.2
+    done
+    DRAINED_AT=$(date +%s.%N)
+}
+
+# notify_schema SIZE VARIANT: the variant's binary creates its schema, which is then seeded.
+notify_schema() {
+    local size=$1 variant=$2 schema dir=$WORK/app
+    schema=bench_notify_${variant}_$(size_label "$size")
+    [ "$variant" = before ] && dir=$WORK/app-before
+    log "notify, size $size, $variant: schema $schema"
+    APP_DIR=$dir new_schema "$schema" "$size"
+    write_window "$schema"
+    seeded "$size" "$schema" ", \"variant\": \"$variant\", \"write_base\": \"$WRITE_BASE\"" ""
+    NOTIFY_BASE[$variant]=$WRITE_BASE
+    NOTIFY_PEOPLE[$variant]="$SEEDED_EMPLOYEES $SEEDED_MANAGERS"
+}
+
+# notify_round SIZE VARIANT ROUND: the variant's app on its schema, wrk at each concurrency;
+# for the webhook, the backlog drained and each notification's latency measured; what the runs
+# wrote is deleted afterwards.
+notify_round() {
+    local size=$1 variant=$2 round=$3 label schema dir=$WORK/app employees managers env sink_file=
+    label=$(size_label "$size")
+    schema=bench_notify_${variant}_$label
+    [ "$variant" = before ] && dir=$WORK/app-before
+    read -r employees managers <<<"${NOTIFY_PEOPLE[$variant]}"
+    # shellcheck disable=SC2207
+    env=($(pg_app_env "$schema"))
+    [ -n "${BENCH_NOTIFY_POOL_SIZE:-}" ] && env+=("HOLIDAYS_DB_POOL_SIZE=$BENCH_NOTIFY_POOL_SIZE")
+    if [ "$variant" = webhook ]; then
+        sink_file=$OUT/raw/webhook-sink-$label-r$round.txt
+        start_sink "$sink_file"
+        env+=("HOLIDAYS_WEBHOOK_URL=$SINK_URL")
+    fi
+    log "notify, size $size, round $round: $variant"
+    APP_DIR=$dir start_app "notify-$variant-$label-r$round" "${env[@]}"
+    local c mark nmark tag=notify-$variant-$label-r$round
+    for c in $CONNS; do
+        mark=$(max_id "$schema")
+        nmark=$(notify_max_id "$schema")
+        RAW_TAG=$tag WRK_KIND=notify wrk_point "$size" submit "$c" \
+            "\"variant\": \"$variant\", \"round\": $round, \"rows\": $(rows_of "$schema")," \
+            "$APP_URL" submit.lua "$employees" "$managers" "${NOTIFY_BASE[$variant]}"
+        NOTIFY_RATE["$size $variant $c $round"]=$LAST_RATE
+        if [ "$variant" = webhook ]; then
+            notify_drain "$schema" "$nmark"
+            local rows_file=$OUT/raw/notify-rows-$label-c$c-r$round.txt json
+            psql_q -F' ' -c "SET search_path TO $schema" -c "
+                SELECT n.notification_id, n.channel, n.state, n.attempts, extract(epoch FROM n.created_at),
+                       extract(epoch FROM n.sent_at), extract(epoch FROM pg_xact_commit_timestamp(h.xmin))
+                FROM notifications n LEFT JOIN holiday_requests h ON h.request_id = n.request_id
+                WHERE n.notification_id > $nmark ORDER BY n.notification_id" >"$rows_file"
+            json=$(python3 "$BENCH_DIR/py/notify_latency.py" "$rows_file" "$sink_file" "$LAST_WRK_START" "$LAST_WRK_END" "$DRAINED_AT")
+            record "{\"kind\": \"notify_latency\", \"size\": $size, \"variant\": \"$variant\", \"conns\": $c, \"round\": $round, $(printf '%s' "$json" | sed 's/^{//')"
+            log "  $(python3 "$BENCH_DIR/py/fmt.py" notify_latency "$json")"
+        fi
+        if [ "$nmark" -ge 0 ]; then
+            local made req n chat email unsent sent waiting dead
+            made=$(psql_q -F' ' -c "SET search_path TO $schema" -c "
+                SELECT (SELECT count(*) FROM holiday_requests WHERE request_id > $mark),
+                       count(*), count(*) FILTER (WHERE channel = 'chat'), count(*) FILTER (WHERE channel = 'email'),
+                       count(*) FILTER (WHERE state = 'unsent'), count(*) FILTER (WHERE state = 'sent'),
+                       count(*) FILTER (WHERE state = 'waiting'), count(*) FILTER (WHERE state = 'dead')
+                FROM notifications WHERE notification_id > $nmark")
+            read -r req n chat email unsent sent waiting dead <<<"$made"
+            record "{\"kind\": \"notify_rows\", \"size\": $size, \"variant\": \"$variant\", \"conns\": $c, \"round\": $round, \"requests\": $req, \"notifications\": $n, \"chat\": $chat, \"email\": $email, \"unsent\": $unsent, \"sent\": $sent, \"waiting\": $waiting, \"dead\": $dead}"
+            log "  $req submissions wrote $n notifications ($chat chat, $email email; $unsent unsent, $sent sent, $waiting waiting, $dead dead)"
+            [ "$n" -gt 0 ] || log "  WARNING: the outbox binary wrote no notification"
+        fi
+        settle_writes "$size" submit "$c" "$variant" "$schema" "$mark"
+        if [ "$nmark" -ge 0 ]; then
+            psql_q -c "SET search_path TO $schema" -c "DELETE FROM notifications WHERE notification_id > $nmark" \
+                -c "VACUUM ANALYZE notifications" >/dev/null
+        fi
+    done
+    local hwm
+    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$APP_PID/status")
+    record "{\"kind\": \"memory\", \"size\": \"$tag\", \"vmhwm_kb\": $hwm}"
+    stop_app
+    stop_sink
+}
+
+# Rounds (BENCH_NOTIFY_ROUNDS, default 3), the variants' order turned by one each round, so that
+# a machine getting busier or quieter does not favour one variant; the ratios are of the median
+# req/s over the rounds.
+notify() {
+    declare -gA NOTIFY_RATE=() NOTIFY_BASE=() NOTIFY_PEOPLE=()
+    local variants=() size c round rounds=${BENCH_NOTIFY_ROUNDS:-3} v
+    for v in ${BENCH_NOTIFY_VARIANTS:-before outbox webhook}; do
+        case $v in
+        before)
+            if [ -n "${BENCH_BIN_BEFORE:-}" ]; then variants+=(before); else
+                log "notify: BENCH_BIN_BEFORE is not set: no binary from before the outbox, no ratio to it"
+            fi
+            ;;
+        outbox | webhook) variants+=("$v") ;;
+        *) die "unknown notify variant $v (known: before outbox webhook)" ;;
+        esac
+    done
+    [ -n "${BENCH_NOTIFY_POOL_SIZE:-}" ] && log "notify: HOLIDAYS_DB_POOL_SIZE=$BENCH_NOTIFY_POOL_SIZE for every variant"
+    # The 1-minute load every 5 s while the mode runs (raw/load.txt).
+    (while kill -0 $$ 2>/dev/null; do echo "$(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)"; sleep 5; done) >"$OUT/raw/load.txt" 2>/dev/null &
+    local sampler=$!
+    for size in $SIZES; do
+        local v i
+        for v in "${variants[@]}"; do notify_schema "$size" "$v"; done
+        for round in $(seq 1 "$rounds"); do
+            for i in "${!variants[@]}"; do
+                notify_round "$size" "${variants[$(((i + round - 1) % ${#variants[@]}))]}" "$round"
+            done
+        done
+        for c in $CONNS; do
+            local rates=() line
+            for v in before outbox webhook; do
+                local r=()
+                for round in $(seq 1 "$rounds"); do r+=("${NOTIFY_RATE["$size $v $c $round"]:-}"); done
+                rates+=("$(
+                    IFS=,
+                    echo "${r[*]}"
+                )")
+            done
+            line=$(python3 -c "
+import json, statistics, sys
+size, c = int(sys.argv[1]), int(sys.argv[2])
+runs = {v: [float(x) for x in s.split(',') if x] for v, s in zip(('before', 'outbox', 'webhook'), sys.argv[3:6])}
+med = {v: statistics.median(x) if x else None for v, x in runs.items()}
+ratio = lambda a, b: round(a / b, 3) if a is not None and b else None
+r = {'kind': 'notify_ratio', 'size': size, 'conns': c, 'rounds': len(runs['outbox']), 'runs_rps': runs,
+     'before_rps': med['before'], 'outbox_rps': med['outbox'], 'webhook_rps': med['webhook'],
+     'outbox_ratio': ratio(med['outbox'], med['before']), 'webhook_ratio': ratio(med['webhook'], med['before']),
+     'webhook_over_outbox': ratio(med['webhook'], med['outbox']),
+     'outbox_ratio_by_round': [ratio(o, b) for o, b in zip(runs['outbox'], runs['before'])],
+     'webhook_ratio_by_round': [ratio(w, b) for w, b in zip(runs['webhook'], runs['before'])]}
+print(json.dumps(r))" "$size" "$c" "${rates[@]}")
+            record "$line"
+            log "  c=$c median req/s over $rounds rounds: $(python3 "$BENCH_DIR/py/fmt.py" notify_ratio "$line")"
+        done
+    done
+    kill "$sampler" 2>/dev/null || true
+    python3 -c "
+import json, sys
+xs = [float(l.split()[1]) for l in open(sys.argv[1]) if l.strip()]
+print(json.dumps({'kind': 'notify_load', 'samples': len(xs), 'min': min(xs), 'max': max(xs), 'mean': round(sum(xs) / len(xs), 2)}))" \
+        "$OUT/raw/load.txt" >>"$OUT/results.jsonl" || true
+}
+
 startup() {
     log "startup: time from process start to the first 200 on /healthz"
     python3 "$BENCH_DIR/py/startup.py" "$WORK/app/holidays" "$WORK" "$DB_URL" >>"$OUT/results.jsonl" 2>>"$OUT/run.log" ||
@@ -750,6 +988,7 @@ hostile) hostile ;;
 startup) startup ;;
 reliability) reliability ;;
 calendar) calendar ;;
+notify) notify ;;
 esac
 python3 "$BENCH_DIR/py/report.py" "$OUT" >"$OUT/summary.md"
 log "done: $OUT/summary.md"

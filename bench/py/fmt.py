@@ -1,4 +1,4 @@
-"""One-line summaries for run.sh's log.  Usage: fmt.py wrk|pgbench|app|ratio|ceiling|startup|rate JSON"""
+"""One-line summaries for run.sh's log.  Usage: fmt.py wrk|pgbench|app|ratio|ceiling|startup|rate|notify_latency|notify_ratio JSON"""
 
 import json
 import sys
@@ -21,3 +21,14 @@ elif kind == "startup":
     print(f"{j['backend']}: median {j['median_ms']:.0f} ms over {len(j['runs_ms'])} starts (target {j['target_ms']} ms)")
 elif kind == "rate":
     print(round(j.get("rps", j.get("tps", 0))))
+elif kind == "notify_latency":
+    def lat(s):
+        return f"p50 {s['p50_ms']} / p99 {s['p99_ms']} / max {s['max_ms']} ms" if s["n"] else "none"
+    print(f"{j['arrived_keys']} of {j['deliverable']} notifications arrived ({j['duplicate_keys']} keys more than once, "
+          f"{j['missing_keys']} never); commit->receiver {lat(j['commit_to_receiver'])}; created->sent "
+          f"{lat(j['created_to_sent'])}; {j['waiting_at_wrk_end']} waiting when wrk stopped, last arrived "
+          f"{j['drain_s']} s after")
+elif kind == "notify_ratio":
+    print(f"before {j['before_rps']}, outbox {j['outbox_rps']}, webhook {j['webhook_rps']}; "
+          f"outbox/before {j['outbox_ratio']}, webhook/before {j['webhook_ratio']}, "
+          f"webhook/outbox {j['webhook_over_outbox']} (target >= 0.90)")

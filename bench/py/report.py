@@ -248,6 +248,69 @@ if cal:
           "generic plan): " + "; ".join(f"{size_label(r['size'])}: {' / '.join(str(t) for t in r['execution_ms'])} "
                                         f"(`{r['file']}`)" for r in ex) + "\n")
 
+notif = [r for r in rows if r["kind"] == "notify"]
+if notif:
+    VARIANTS = {"before": "before the outbox (BENCH_BIN_BEFORE)", "outbox": "outbox, no channel (rows unsent, no worker)",
+                "webhook": "outbox + webhook worker (local sink)"}
+    order = list(VARIANTS)
+    made = {(r["size"], r["variant"], r["conns"], r.get("round")): r for r in rows if r["kind"] == "notify_rows"}
+    p("## Notifications (issue 11)\n")
+    p("POST /api/requests (bench/wrk/submit.lua) on a seeded schema per variant (what each run wrote is deleted "
+      "before the next), in rounds, the variants' order turned by one each round; wrk on 127.0.0.1, proxy mode; "
+      "**stmts/req** and **CPU µs/req** count everything the app's role and process did during the run, the "
+      "webhook worker included; **notif./req** = notifications written ÷ submissions; 1-minute load before → after.\n")
+    p("| size | conc. | round | variant | req/s | p50 ms | p99 ms | max ms | stmts/req | CPU µs/req | notif./req | non-2xx | load |")
+    p("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in sorted(notif, key=lambda r: (r["size"], -r["conns"], r.get("round", 0),
+                                          order.index(r["variant"]) if r["variant"] in order else 9)):
+        w, x = r["wrk"], r.get("app", {})
+        m = made.get((r["size"], r["variant"], r["conns"], r.get("round")))
+        per = f"{m['notifications'] / m['requests']:.2f}" if m and m["requests"] else "–"
+        p(f"| {size_label(r['size'])} | {r['conns']} | {r.get('round', '')} | {VARIANTS.get(r['variant'], r['variant'])} | {w['rps']:.0f} "
+          f"| {w['p50_ms']:.2f} | {w['p99_ms']:.2f} | {w['max_ms']:.2f} | {f2(x.get('statements', {}).get('per_request'))} "
+          f"| {f0(x.get('cpu', {}).get('us_per_request'))} | {per} "
+          f"| {w['non2xx'] + w['connect_errors'] + w['read_errors'] + w['timeouts']} | {r['load_before']} → {r['load_after']} |")
+    p("")
+    ratios = [r for r in rows if r["kind"] == "notify_ratio"]
+    if ratios:
+        p("Submit throughput against the binary from before the outbox, median req/s over the rounds (target: within "
+          "10%, ratio ≥ 0.90); the per-round ratios show the noise\n")
+        p("| size | conc. | before req/s | outbox req/s | webhook req/s | outbox ÷ before | webhook ÷ before | webhook ÷ outbox "
+          "| outbox ÷ before by round | webhook ÷ before by round |")
+        p("|---|---|---|---|---|---|---|---|---|---|")
+        for r in ratios:
+            def cell(v):
+                return "–" if v is None else f"{v:.2f} ({mark(v >= 0.90)})"
+            p(f"| {size_label(r['size'])} | {r['conns']} | {f0(r['before_rps'])} | {f0(r['outbox_rps'])} | {f0(r['webhook_rps'])} "
+              f"| {cell(r['outbox_ratio'])} | {cell(r['webhook_ratio'])} | {f2(r['webhook_over_outbox'])} "
+              f"| {', '.join(f2(x) for x in r.get('outbox_ratio_by_round', []))} "
+              f"| {', '.join(f2(x) for x in r.get('webhook_ratio_by_round', []))} |")
+        p("")
+    lat = [r for r in rows if r["kind"] == "notify_latency"]
+    if lat:
+        p("Webhook delivery per notification: **commit → receiver** = arrival at the sink − commit of the submission's "
+          "transaction (pg_xact_commit_timestamp of its request row, track_commit_timestamp = on); **created → receiver** = "
+          "arrival − created_at (set when the request arrived, before its transaction: an upper bound); **created → "
+          "sent** = sent_at − created_at (the app's own record); **waiting** = committed but not yet at the sink when wrk "
+          "returned; **drain** = last arrival − wrk's end; **keys once** = every deliverable notification's "
+          "Idempotency-Key arrived, and exactly once. Milliseconds, p50 / p99 / max.\n")
+        p("| size | conc. | round | notifications (to deliver) | commit → receiver | created → receiver | created → sent | waiting | drain s | keys once |")
+        p("|---|---|---|---|---|---|---|---|---|---|")
+
+        def pm(s):
+            return "–" if not s["n"] else f"{s['p50_ms']:.1f} / {s['p99_ms']:.1f} / {s['max_ms']:.1f}"
+        for r in sorted(lat, key=lambda r: (r["size"], -r["conns"], r.get("round", 0))):
+            once = ("**none to deliver**" if not r["deliverable"] else "yes" if r["keys_once"] else
+                    f"**no**: {r['duplicate_keys']} more than once, {r['missing_keys']} never")
+            p(f"| {size_label(r['size'])} | {r['conns']} | {r.get('round', '')} | {r['notifications']} ({r['deliverable']}) | {pm(r['commit_to_receiver'])} "
+              f"| {pm(r['created_to_receiver'])} | {pm(r['created_to_sent'])} | {r['waiting_at_wrk_end']} | {r['drain_s']} "
+              f"| {once} |")
+        p("")
+    load = next((r for r in rows if r["kind"] == "notify_load"), None)
+    if load:
+        p(f"1-minute load while the mode ran (every 5 s, raw/load.txt): min {load['min']}, mean {load['mean']}, "
+          f"max {load['max']} over {load['samples']} samples.\n")
+
 mem = [r for r in rows if r["kind"] == "memory"]
 if mem:
     peak = max(r["vmhwm_kb"] for r in mem)
