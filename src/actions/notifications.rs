@@ -8,7 +8,7 @@ use crate::domain::leave::Days;
 use crate::domain::notify::{About, Composed, Happened, Waiting, compose, compose_digest, working_days_before};
 use crate::domain::{Actor, DateRange, Email, Invalid, Refusal};
 use crate::error::AppError;
-use crate::models::notification::{self as outbox, Channel, NewNotification, Notification, Preferences};
+use crate::models::notification::{self as outbox, Channel, ForRecipient, NewNotification, Notification, Preferences};
 use crate::models::{HolidayRequest, Profile};
 use crate::views::notify::email_html;
 
@@ -58,17 +58,30 @@ pub(super) fn enqueue(
     if recipients.is_empty() {
         return Ok(());
     }
-    let refs: Vec<&Email> = recipients.iter().collect();
-    let chosen = outbox::preferences_of(conn, &refs)?;
     let link = settings.notify.public_url.as_ref().map(|u| format!("{u}/requests/{}", about.request_id));
     let private = compose(happened, about, true, link.clone());
     let shared = compose(happened, about, false, link);
-    let mut rows = Letters::default();
+    let text = private.text();
+    // The HTML part only where mail can be sent: a row recorded unsent is never sent.
+    let html = settings.notify.smtp.is_some().then(|| email_html(&private));
+    let give_up = chrono::Duration::from_std(settings.notify.give_up).unwrap_or(chrono::Duration::days(1));
     for recipient in recipients {
-        let p = chosen.iter().find(|(e, _)| e == recipient).map(|(_, p)| *p).unwrap_or_default();
-        rows.add(settings, happened.as_str(), Some(about.request_id), recipient, p, &private, &shared);
+        let chat = format!("For {recipient}: {}", shared.chat());
+        let r = ForRecipient {
+            kind: happened.as_str(),
+            request_id: about.request_id,
+            recipient,
+            email_subject: &private.subject,
+            email_text: &text,
+            email_html: html.as_deref(),
+            email_deliverable: settings.notify.smtp.is_some(),
+            chat_subject: &shared.subject,
+            chat_text: &chat,
+            chat_deliverable: settings.notify.webhook.is_some(),
+        };
+        outbox::enqueue_for(conn, &r, now, now + give_up)?;
     }
-    rows.write(conn, settings, now)
+    Ok(())
 }
 
 /// A notification being written, owning its texts.

@@ -86,6 +86,93 @@ pub fn enqueue(
     }
 }
 
+// One recipient's email and chat notification of a change, each written only if they want that
+// channel: their choices are read by the insert itself, so a change pays one statement for its
+// notifications, not two.
+macro_rules! for_recipient_sql {
+    ($text:literal, $int:literal, $stamp:literal) => {
+        concat!(
+            "INSERT INTO notifications (kind, request_id, recipient, channel, subject, body_text, body_html, state,
+                           next_attempt_at, give_up_at, created_at)
+SELECT v.kind, v.request_id, v.recipient, v.channel, v.subject, v.body_text, v.body_html, v.state, v.at, v.give_up, v.at
+FROM (
+    SELECT ", $text, " AS kind, ", $int, " AS request_id, ", $text, " AS recipient, 'email' AS channel,
+           ", $text, " AS subject, ", $text, " AS body_text, ", $text, " AS body_html, ", $text, " AS state,
+           ", $stamp, " AS at, ", $stamp, " AS give_up
+    UNION ALL
+    SELECT {}, {}, {}, 'chat', {}, {}, NULL, {}, {}, {}
+) v
+LEFT JOIN notification_preferences p ON p.email = v.recipient
+WHERE CASE WHEN v.channel = 'email' THEN coalesce(p.by_email, TRUE) ELSE coalesce(p.by_chat, TRUE) END"
+        )
+    };
+}
+
+type NoColumns = diesel::sql_types::Integer;
+
+#[cfg(feature = "postgres")]
+statement!(
+    /// Parameters: the email row's kind, request, recipient, subject, text, html, state, at,
+    /// give-up; the chat row's kind, request, recipient, subject, text, state, at, give-up.
+    PgForRecipient -> NoColumns = for_recipient_sql!("CAST({} AS TEXT)", "CAST({} AS INTEGER)", "CAST({} AS TIMESTAMP)")
+);
+
+// SQLite takes the values as they come (a CAST to TIMESTAMP would make a number of a date).
+#[cfg(feature = "sqlite")]
+statement!(
+    /// Parameters: as for Postgres.
+    SqliteForRecipient -> NoColumns = for_recipient_sql!("{}", "{}", "{}")
+);
+
+/// One change's notifications for one recipient, as they chose (everything until they choose).
+pub struct ForRecipient<'a> {
+    pub kind: &'a str,
+    pub request_id: i32,
+    pub recipient: &'a Email,
+    pub email_subject: &'a str,
+    pub email_text: &'a str,
+    pub email_html: Option<&'a str>,
+    pub email_deliverable: bool,
+    pub chat_subject: &'a str,
+    pub chat_text: &'a str,
+    pub chat_deliverable: bool,
+}
+
+/// Writes one recipient's notifications of a change, in the caller's transaction: one statement.
+pub fn enqueue_for(
+    conn: &mut DbConnection,
+    r: &ForRecipient,
+    now: NaiveDateTime,
+    give_up_at: NaiveDateTime,
+) -> QueryResult<()> {
+    let state = |deliverable: bool| if deliverable { "waiting" } else { "unsent" };
+    let params = vec![
+        Param::Text(r.kind),
+        Param::Int(r.request_id),
+        Param::Text(r.recipient.as_str()),
+        Param::Text(r.email_subject),
+        Param::Text(r.email_text),
+        Param::OptionalText(r.email_html),
+        Param::Text(state(r.email_deliverable)),
+        Param::Timestamp(now),
+        Param::Timestamp(give_up_at),
+        Param::Text(r.kind),
+        Param::Int(r.request_id),
+        Param::Text(r.recipient.as_str()),
+        Param::Text(r.chat_subject),
+        Param::Text(r.chat_text),
+        Param::Text(state(r.chat_deliverable)),
+        Param::Timestamp(now),
+        Param::Timestamp(give_up_at),
+    ];
+    match conn {
+        #[cfg(feature = "postgres")]
+        DbConnection::Pg(pg) => Statement::<PgForRecipient>::new(params).execute(pg).map(drop),
+        #[cfg(feature = "sqlite")]
+        DbConnection::Sqlite(lite) => Statement::<SqliteForRecipient>::new(params).execute(lite).map(drop),
+    }
+}
+
 /// A notification as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Queryable)]
 pub struct Notification {
