@@ -281,23 +281,12 @@ fn smtp_target(raw: &str) -> Result<SmtpTarget, ConfigError> {
     if host.is_empty() {
         return Err(bad("names no host"));
     }
+    // Rocket's percent-decoding (an escape that is not one stays as written).
     let decode = |s: &str| -> Result<String, ConfigError> {
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' {
-                let hex = s.get(i + 1..i + 3).ok_or_else(|| bad("has a broken %-escape in its user or password"))?;
-                out.push(
-                    u8::from_str_radix(hex, 16).map_err(|_| bad("has a broken %-escape in its user or password"))?,
-                );
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        String::from_utf8(out).map_err(|_| bad("has a user or password that is not UTF-8"))
+        rocket::http::RawStr::new(s)
+            .percent_decode()
+            .map(|d| d.into_owned())
+            .map_err(|_| bad("has a user or password that is not UTF-8"))
     };
     let (user, password) = match userinfo {
         None => (None, None),

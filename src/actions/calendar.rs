@@ -258,18 +258,18 @@ fn view_in(
             Shown::new(&viewer.actor, l, manager)
         })
         .collect();
+    // Each person's bookings, found once rather than by a pass over everyone's leave per person.
+    let mut booked: HashMap<Email, Vec<(usize, crate::domain::calendar::Booked)>> = HashMap::new();
+    for (i, s) in leave.iter().enumerate() {
+        booked.entry(s.leave.requester.clone()).or_default().push((i, s.leave.booked()));
+    }
     let mut rows = Vec::with_capacity(profiles.len());
     for (profile, location) in profiles.into_iter().zip(locations) {
         let week = WorkingWeek::parse(&profile.working_week).unwrap_or_default();
         let built_in = location.as_ref().map(|l| holidays::built_in(l, range.start, range.end)).unwrap_or_default();
         let holidays = holidays::with_changes(location.as_ref(), built_in, &changes);
-        let bookings: Vec<(usize, _)> = leave
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.leave.requester == profile.email)
-            .map(|(i, s)| (i, s.leave.booked()))
-            .collect();
-        let days = month_of(month, week, &holidays, &bookings);
+        let bookings = booked.get(&profile.email).map_or(&[][..], Vec::as_slice);
+        let days = month_of(month, week, &holidays, bookings);
         rows.push(Row { profile, location, days });
     }
     let marks = month

@@ -265,16 +265,15 @@ pub async fn retry(app: &App, actor: &Actor, id: i32) -> Result<Notification, Ap
     let retried = app
         .db
         .write(move |conn| {
-            if let Some(n) = outbox::retry(conn, id, now, now + give_up)? {
-                return Ok(n);
-            }
-            Err(match outbox::find(conn, id)? {
-                Some(n) => AppError::Conflict(format!(
+            let retried = outbox::retry(conn, id, now, now + give_up)?;
+            match outbox::find(conn, id)? {
+                Some(n) if retried => Ok(n),
+                Some(n) => Err(AppError::Conflict(format!(
                     "Notification #{id} is {}: only dead or waiting ones can be retried.",
                     n.state
-                )),
-                None => AppError::NotFound(format!("There is no notification #{id}.")),
-            })
+                ))),
+                None => Err(AppError::NotFound(format!("There is no notification #{id}."))),
+            }
         })
         .await?;
     app.wake.poke();

@@ -173,9 +173,11 @@ pub fn enqueue_for(
     }
 }
 
-/// A notification as stored.
-#[derive(Clone, Debug, PartialEq, Eq, Queryable)]
+/// A notification as stored (its columns in table order, which the claim statement returns too).
+#[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = n)]
 pub struct Notification {
+    #[diesel(column_name = notification_id)]
     pub id: i32,
     pub kind: String,
     pub request_id: Option<i32>,
@@ -204,42 +206,6 @@ impl Notification {
         format!("holidays-notification-{}", self.id)
     }
 }
-
-type Columns = (
-    n::notification_id,
-    n::kind,
-    n::request_id,
-    n::recipient,
-    n::channel,
-    n::subject,
-    n::body_text,
-    n::body_html,
-    n::state,
-    n::attempts,
-    n::next_attempt_at,
-    n::give_up_at,
-    n::last_error,
-    n::created_at,
-    n::sent_at,
-);
-
-const COLUMNS: Columns = (
-    n::notification_id,
-    n::kind,
-    n::request_id,
-    n::recipient,
-    n::channel,
-    n::subject,
-    n::body_text,
-    n::body_html,
-    n::state,
-    n::attempts,
-    n::next_attempt_at,
-    n::give_up_at,
-    n::last_error,
-    n::created_at,
-    n::sent_at,
-);
 
 macro_rules! claim_sql {
     ($lock:literal) => {
@@ -348,30 +314,30 @@ pub fn release(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<()> {
 
 /// The newest notifications in a state, for the admins.
 pub fn in_state(conn: &mut DbConnection, state: &str, limit: i64) -> QueryResult<Vec<Notification>> {
-    n::table.filter(n::state.eq(state)).order(n::notification_id.desc()).limit(limit).select(COLUMNS).load(conn)
+    n::table
+        .filter(n::state.eq(state))
+        .order(n::notification_id.desc())
+        .limit(limit)
+        .select(Notification::as_select())
+        .load(conn)
 }
 
-/// Puts a dead (or waiting) notification back in line now, with a new give-up time.
-pub fn retry(
-    conn: &mut DbConnection,
-    id: i32,
-    now: NaiveDateTime,
-    give_up_at: NaiveDateTime,
-) -> QueryResult<Option<Notification>> {
-    diesel::update(n::table.find(id).filter(n::state.eq_any(["dead", "waiting"])))
+/// Puts a dead (or waiting) notification back in line now, with a new give-up time; whether it
+/// could be (a sent one cannot). Call it in a write transaction and read the row back after.
+pub fn retry(conn: &mut DbConnection, id: i32, now: NaiveDateTime, give_up_at: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(n::table.find(id).filter(n::state.eq_any(["dead", "waiting"])))
         .set((
             n::state.eq("waiting"),
             n::next_attempt_at.eq(now),
             n::give_up_at.eq(give_up_at),
             n::leased_until.eq(None::<NaiveDateTime>),
         ))
-        .returning(COLUMNS)
-        .get_result(conn)
-        .optional()
+        .execute(conn)?;
+    Ok(updated == 1)
 }
 
 pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Notification>> {
-    n::table.find(id).select(COLUMNS).first(conn).optional()
+    n::table.find(id).select(Notification::as_select()).first(conn).optional()
 }
 
 /// What someone chose to receive; everything, until they choose.

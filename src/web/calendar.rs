@@ -60,7 +60,7 @@ struct RuleForm {
 }
 
 /// What a form's limit field holds: nothing, or a whole number.
-pub fn limit_value(raw: Option<&str>) -> Result<Option<i64>, AppError> {
+fn limit_value(raw: Option<&str>) -> Result<Option<i64>, AppError> {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(None),
         Some(r) => r.parse().map(Some).map_err(|_| {
